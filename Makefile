@@ -1,0 +1,44 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
+
+.PHONY: run test install translations i18n-extract clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall only when a requirements file changes.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogs (.mo) are built, not committed.
+translations: install $(CATALOGS:.po=.mo)
+
+%.mo: %.po
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+run: translations
+	$(FLASK) init-db
+	-$(FLASK) seed-demo
+	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The whole suite. TEST_DATABASE_URL=postgresql://... runs it on PostgreSQL instead of SQLite.
+test: translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# After changing user-facing strings: refresh the template and the catalogs, then translate.
+i18n-extract: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o registry/translations/messages.pot .
+	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations -N
+
+clean:
+	rm -rf $(VENV) .pytest_cache

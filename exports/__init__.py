@@ -1,0 +1,1 @@
+"""Spreadsheet builders: plain rows in, an openpyxl workbook out. Nothing here imports registry."""

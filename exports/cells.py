@@ -1,0 +1,29 @@
+"""Cells that are safe to write: user text is never turned into a formula."""
+from openpyxl.cell import WriteOnlyCell
+
+# openpyxl writes a str starting with "=" as a formula; Excel and LibreOffice may also
+# evaluate text starting with these when a sheet is re-saved or pasted.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value):
+    """Tell whether a value is text that a spreadsheet could take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def safe_cell(sheet, value):
+    """Return what to append to a write-only sheet for a value: formula-like text as a typed string cell.
+
+    The text is kept exactly as entered (no quote prepended): the cell is stored as a string,
+    so no reader evaluates it.
+    """
+    if not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def safe_row(sheet, values):
+    """The values of one row, each made safe with safe_cell."""
+    return [safe_cell(sheet, value) for value in values]

@@ -1,0 +1,72 @@
+"""The beneficiary registry: the application factory."""
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from registry import config, db
+from registry.extensions import babel, bootstrap, csrf, login_manager
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    """Create the app: configuration, extensions, blueprints, commands."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"))
+    app.config.from_mapping(config.DEFAULTS)
+    if test_config is None:
+        app.config.from_mapping(config.from_environment(app.instance_path))
+    else:
+        app.config.from_mapping(test_config)
+
+    if app.config["PROXY_COUNT"]:
+        # Trust X-Forwarded-For only from the configured number of proxies.
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+    return app
+
+
+def _init_extensions(app):
+    from registry.auth.guard import require_login
+    from registry.auth.services import load_user
+    from registry.i18n import select_locale
+    from registry.main import context, errors
+
+    from flask_babel import lazy_gettext as _l
+
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    # Registered after flask-login's own hooks: every route needs a login unless marked @public.
+    app.before_request(require_login)
+    errors.init_app(app)
+    context.init_app(app)
+
+
+def _register_blueprints(app):
+    from registry.auth.views import bp as auth_bp
+    from registry.main.views import bp as main_bp
+    from registry.static_files import bp as files_bp
+    from registry.users.views import bp as users_bp
+
+    for bp in (auth_bp, main_bp, files_bp, users_bp):
+        app.register_blueprint(bp)
+
+
+def _register_commands(app):
+    from registry.demo import seed_demo_command
+    from registry.users.cli import create_user_command
+
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,1 @@
+"""Signing in and out, passwords, roles and the role-and-scope guard."""

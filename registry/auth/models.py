@@ -1,0 +1,74 @@
+"""User accounts, their roles and their province scope."""
+import secrets
+
+from flask_login import UserMixin
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField
+
+from registry.db import BaseModel
+from registry.reference.models import Province
+from registry.timeutil import utcnow
+
+ADMIN, OFFICER, TRAINER, MANAGER = "admin", "officer", "trainer", "manager"
+ROLES = (ADMIN, OFFICER, TRAINER, MANAGER)
+
+
+def new_session_token():
+    """Return a fresh random token identifying a user's open sessions."""
+    return secrets.token_urlsafe(32)
+
+
+class User(UserMixin, BaseModel):
+    """A person who signs in: an admin, officer, trainer or manager."""
+
+    username = CharField(max_length=64, unique=True)
+    full_name = CharField(max_length=200)
+    role = CharField(max_length=16, choices=[(r, r) for r in ROLES])
+    active = BooleanField(default=True)
+    language = CharField(max_length=8, default="en")
+    all_provinces = BooleanField(default=False)
+    password_hash = CharField(max_length=255)
+    # flask-login keeps this token in the session cookie instead of the id:
+    # changing it ends every open session of the user at once.
+    session_token = CharField(max_length=64, unique=True, default=new_session_token)
+    created_at = DateTimeField(default=utcnow)
+    last_login_at = DateTimeField(null=True)
+
+    class Meta:
+        table_name = "app_user"  # "user" is reserved in PostgreSQL
+
+    @property
+    def is_active(self):
+        """Deactivated users cannot sign in and lose their open sessions."""
+        return self.active
+
+    def get_id(self):
+        """Identify the session by the rotating token, not the permanent id."""
+        return self.session_token
+
+    def province_codes(self):
+        """The codes of the provinces in scope, or None when the user sees all provinces."""
+        if self.all_provinces:
+            return None
+        if not hasattr(self, "_province_codes"):
+            self._province_codes = frozenset(
+                up.province_id for up in UserProvince.select().where(UserProvince.user == self)
+            )
+        return self._province_codes
+
+    def in_scope(self, province_code):
+        """Tell whether a record in this province is within the user's scope."""
+        codes = self.province_codes()
+        return codes is None or province_code in codes
+
+    def __str__(self):
+        return self.username
+
+
+class UserProvince(BaseModel):
+    """One province of a user's scope (users with all_provinces have none)."""
+
+    user = ForeignKeyField(User, backref="scope", on_delete="CASCADE")
+    province = ForeignKeyField(Province, on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("user", "province"), True),)

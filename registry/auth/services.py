@@ -1,0 +1,73 @@
+"""Sign-in and own-account operations, each audited."""
+from flask_login import login_user, logout_user
+
+from registry.audit.services import record_event
+from registry.auth.models import User, new_session_token
+from registry.auth.passwords import dummy_verify, hash_password, verify_password
+from registry.db import database
+from registry.timeutil import utcnow
+
+
+def authenticate(username, password):
+    """Return the active user with these credentials, or None; audit the attempt."""
+    username = username.strip()
+    user = User.get_or_none(User.username == username)
+    if user is None:
+        dummy_verify(password)
+    ok = user is not None and verify_password(user.password_hash, password)
+    with database.atomic():
+        if not ok:
+            record_event("auth.login_failed", user=user, username=username, detail={"reason": "bad credentials"})
+            return None
+        if not user.active:
+            record_event("auth.login_failed", user=user, username=username, detail={"reason": "inactive"})
+            return None
+        User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
+        record_event("auth.login", user=user)
+    return user
+
+
+def sign_in(user):
+    """Start a session for an authenticated user."""
+    login_user(user)
+
+
+def sign_out(user):
+    """End this session of the user."""
+    record_event("auth.logout", user=user)
+    logout_user()
+
+
+def end_all_sessions(user):
+    """Rotate the user's session token so that every open session of theirs ends."""
+    user.session_token = new_session_token()
+    User.update(session_token=user.session_token).where(User.id == user.id).execute()
+
+
+def change_own_password(user, current_password, new_password):
+    """Change a user's own password; other sessions end. Return False when the current one is wrong."""
+    if not verify_password(user.password_hash, current_password):
+        return False
+    with database.atomic():
+        user.password_hash = hash_password(new_password)
+        User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+        end_all_sessions(user)
+        record_event("auth.password_changed", obj=user, user=user)
+    # This session carries the new token; every other one is now invalid.
+    login_user(user)
+    return True
+
+
+def set_language(user, language):
+    """Keep a user's preferred language on their account."""
+    if user.language == language:
+        return
+    with database.atomic():
+        User.update(language=language).where(User.id == user.id).execute()
+        record_event("user.update", obj=user, user=user, detail={"language": [user.language, language]})
+    user.language = language
+
+
+def load_user(session_token):
+    """flask-login's user loader: the active user whose current session token this is."""
+    return User.get_or_none((User.session_token == session_token) & User.active)

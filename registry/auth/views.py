@@ -1,0 +1,71 @@
+"""Sign in, sign out, own account and language."""
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.auth import services
+from registry.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from registry.auth.guard import public
+from registry.urls import safe_next_url
+
+bp = Blueprint("auth", __name__)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Show the sign-in form; sign in on valid credentials."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user:
+            services.sign_in(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+        flash(_("Wrong username or password, or the account is deactivated."), "danger")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out of this session."""
+    services.sign_out(current_user._get_current_object())
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+def account():
+    """The user's own account: change password, sign out everywhere."""
+    form = ChangePasswordForm()
+    form.username_for_policy = current_user.username
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if services.change_own_password(user, form.current_password.data, form.new_password.data):
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
+            return redirect(url_for("auth.account"))
+        form.current_password.errors.append(_("The current password is wrong."))
+    return render_template("auth/account.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+def sign_out_everywhere():
+    """End every session of the user, this one included."""
+    user = current_user._get_current_object()
+    services.end_all_sessions(user)
+    services.sign_out(user)
+    flash(_("All your sessions are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.post("/language")
+@public
+def set_language():
+    """Switch the interface language, kept on the account when signed in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.set_language(current_user._get_current_object(), form.language.data)
+        session["language"] = form.language.data
+    return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))

@@ -1,0 +1,1 @@
+"""Participants (beneficiaries): registration, search, duplicates, merge, import and export."""

@@ -1,0 +1,1 @@
+"""The home page, the error pages and the app-wide page furniture."""

@@ -1,0 +1,43 @@
+"""Helpers every template can call: navigation by role, labels, the current language."""
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from registry.auth.models import ADMIN, ROLES
+from registry.reference.models import Province
+from registry.users.forms import ROLE_LABELS
+
+# (endpoint, label, roles allowed): later features add their entries here.
+NAV = [
+    ("main.home", _l("Home"), ROLES),
+    ("users.index", _l("Users"), (ADMIN,)),
+]
+
+
+def nav_items():
+    """The navigation entries the signed-in user may open."""
+    return [item for item in NAV if current_user.is_authenticated and current_user.role in item[2]]
+
+
+def role_label(role):
+    """A role's name in the user's language."""
+    return ROLE_LABELS.get(role, role)
+
+
+def scope_label(user):
+    """A user's province scope as people read it."""
+    codes = user.province_codes()
+    if codes is None:
+        return _l("All provinces")
+    return ", ".join(p.name for p in Province.select().where(Province.code.in_(sorted(codes))).order_by(Province.code))
+
+
+def current_locale():
+    """The interface language code, 'en' or 'km'."""
+    return str(get_locale() or "en")
+
+
+def init_app(app):
+    """Make the helpers available in templates."""
+    app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, scope_label=scope_label,
+                                 current_locale=current_locale)

@@ -1,0 +1,27 @@
+"""Error pages: a clear page in the user's language, never a stack trace."""
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
+    403: (_l("Not allowed"), _l("Your account is not allowed to open this page.")),
+    404: (_l("Not found"), _l("There is no such page, or it is outside your provinces.")),
+    405: (_l("Not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("File too large"), _l("The file is larger than the registry accepts.")),
+    500: (_l("Something went wrong"), _l("The registry could not finish this request and saved nothing of it. "
+                                         "Try again; if it happens again, tell your administrator.")),
+}
+CSRF_MESSAGE = (_l("The form has expired"),
+                _l("The page was open too long or the form came from elsewhere. Reload the page and try again."))
+
+
+def _render(code, title, text):
+    return render_template("errors/error.html", code=code, title=title, text=text), code
+
+
+def init_app(app):
+    """Register the error pages."""
+    for code, (title, text) in MESSAGES.items():
+        app.register_error_handler(code, lambda error, c=code, t=title, x=text: _render(c, t, x))
+    app.register_error_handler(CSRFError, lambda error: _render(400, *CSRF_MESSAGE))

@@ -1,0 +1,1 @@
+"""Training delivery: programs, cohorts, sessions, enrollment and attendance."""

@@ -1,0 +1,1 @@
+"""Reference lists that admins keep: provinces (and, later, other lookups)."""

@@ -1,0 +1,1 @@
+"""Account administration: admins create, edit, deactivate users and reset passwords."""
