@@ -36,7 +36,7 @@ test: translations
 
 # After changing user-facing strings: refresh the template and the catalogs, then translate.
 i18n-extract: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		-o registry/translations/messages.pot .
 	$(BIN)/pybabel update -i registry/translations/messages.pot -d registry/translations -N
 

@@ -56,11 +56,16 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from registry.auth.views import bp as auth_bp
+    from registry.beneficiaries.export_views import bp as beneficiary_exports_bp
+    from registry.beneficiaries.import_views import bp as beneficiary_imports_bp
+    from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp
+    from registry.beneficiaries.views import bp as beneficiaries_bp
     from registry.main.views import bp as main_bp
     from registry.static_files import bp as files_bp
     from registry.users.views import bp as users_bp
 
-    for bp in (auth_bp, main_bp, files_bp, users_bp):
+    for bp in (auth_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
+               beneficiary_imports_bp, beneficiary_exports_bp):
         app.register_blueprint(bp)
 
 

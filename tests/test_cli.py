@@ -1,7 +1,8 @@
 """Command-line commands: create-user, seed-demo, init-db."""
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
-from registry.demo import DEMO_USERS
+from registry.beneficiaries.models import Beneficiary
+from registry.demo import DEMO_PARTICIPANTS, DEMO_USERS
 
 
 def test_create_user_with_password_and_provinces(runner):
@@ -56,9 +57,14 @@ def test_seed_demo_loads_once_and_prints_logins(runner):
     assert "Demo data loaded." in result.output
     assert {u.username for u in User.select()} == {u[0] for u in DEMO_USERS}
     assert "admin    / registry-demo" in result.output
+    people = list(Beneficiary.select())
+    assert len(people) == DEMO_PARTICIPANTS + 1  # and one likely duplicate to merge
+    assert any(p.given_name_km for p in people) and any(p.given_name for p in people)
+    assert len({p.province_id for p in people}) > 1
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert User.select().count() == len(DEMO_USERS)
+    assert Beneficiary.select().count() == DEMO_PARTICIPANTS + 1
 
 
 def test_seed_demo_refuses_a_database_with_real_records(runner, create_user):
@@ -67,3 +73,10 @@ def test_seed_demo_refuses_a_database_with_real_records(runner, create_user):
     assert result.exit_code == 1
     assert "already holds real records" in result.output
     assert User.select().count() == 1
+
+
+def test_seed_demo_refuses_a_real_database_even_with_an_account_named_admin(runner, create_user):
+    create_user("admin", username="admin")
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 1 and "already holds real records" in result.output
+    assert User.select().count() == 1 and Beneficiary.select().count() == 0

@@ -1,4 +1,5 @@
 """Sign-in and own-account operations, each audited."""
+from flask import session
 from flask_login import login_user, logout_user
 
 from registry.audit.services import record_event
@@ -33,9 +34,16 @@ def sign_in(user):
 
 
 def sign_out(user):
-    """End this session of the user."""
+    """End this session of the user, and forget everything it held but the language.
+
+    Pending messages go too: on a shared computer, "Sok Chanthy is registered" must not greet
+    the next person.
+    """
     record_event("auth.logout", user=user)
     logout_user()
+    language = session.get("language") or user.language
+    session.clear()
+    session["language"] = language
 
 
 def end_all_sessions(user):

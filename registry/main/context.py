@@ -3,13 +3,14 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry.auth.models import ADMIN, ROLES
+from registry.auth.models import ADMIN, OFFICER, ROLES
 from registry.reference.models import Province
 from registry.users.forms import ROLE_LABELS
 
 # (endpoint, label, roles allowed): later features add their entries here.
 NAV = [
     ("main.home", _l("Home"), ROLES),
+    ("beneficiaries.index", _l("Participants"), (ADMIN, OFFICER)),
     ("users.index", _l("Users"), (ADMIN,)),
 ]
 

@@ -118,3 +118,13 @@ def test_sign_out_everywhere_ends_every_session(app, create_user):
 def test_signed_in_user_visiting_login_goes_home(client, auth):
     auth.login_as("trainer")
     assert client.get("/login").location == "/"
+
+
+def test_sign_out_forgets_pending_messages_but_keeps_the_language(client, auth):
+    auth.login_as("officer", language="km")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Sok Chanthy is registered as BR-000001.")]
+    auth.logout()
+    page = client.get("/login").get_data(as_text=True)
+    assert "Sok Chanthy" not in page
+    assert '<html lang="km">' in page

@@ -1,0 +1,60 @@
+"""How participant values read on pages, in the user's language."""
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from registry.beneficiaries import choices
+from registry.beneficiaries.choices import label
+from registry.beneficiaries.forms import BeneficiaryForm
+from registry.beneficiaries.history import merges_of
+from registry.beneficiaries.phones import display_phone
+
+ACTIONS = {
+    "beneficiary.create": _l("Registered"),
+    "beneficiary.update": _l("Changed"),
+    "beneficiary.archive": _l("Archived"),
+    "beneficiary.restore": _l("Restored"),
+    "beneficiary.merge": _l("Another record merged into this one"),
+    "beneficiary.merged_into": _l("Merged into another record"),
+    "beneficiary.merge_undone": _l("Merge undone"),
+    "beneficiary.duplicate_override": _l("Registered despite likely duplicates"),
+    "beneficiary.import": _l("Imported from a spreadsheet"),
+}
+
+
+def born_label(beneficiary):
+    """The date of birth, or "about 1990" for an estimated year, or ''."""
+    if beneficiary.date_of_birth:
+        return format_date(beneficiary.date_of_birth, "medium")
+    if beneficiary.birth_year:
+        return _("about %(year)d", year=beneficiary.birth_year)
+    return ""
+
+
+def yes_no(value):
+    """Yes, No or Unknown."""
+    return _("Unknown") if value is None else (_("Yes") if value else _("No"))
+
+
+def action_label(action):
+    """An audited action as people read it."""
+    return str(ACTIONS.get(action, action))
+
+
+def field_label(name):
+    """A record field's label on the form."""
+    field = getattr(BeneficiaryForm, name, None)
+    return str(field.args[0]) if field is not None and field.args else name
+
+
+def status_label(status):
+    """An import job's status as people read it."""
+    return label(choices.IMPORT_STATUS, status)
+
+
+def init_blueprint(bp):
+    """Give every template the display helpers."""
+    for helper in (born_label, yes_no, label, display_phone, format_date, action_label, field_label, merges_of,
+                   status_label):
+        bp.add_app_template_global(helper)
+    bp.add_app_template_global(choices, "choices")

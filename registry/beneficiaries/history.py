@@ -1,0 +1,26 @@
+"""A participant's history: who changed what, when, from the audit log."""
+import json
+
+from registry.audit.models import AuditEvent
+from registry.beneficiaries.models import BeneficiaryMerge
+
+# Views are audited too, but they are not changes: the profile lists changes only.
+CHANGE_ACTIONS = ("beneficiary.create", "beneficiary.update", "beneficiary.archive", "beneficiary.restore",
+                  "beneficiary.merge", "beneficiary.merged_into", "beneficiary.merge_undone",
+                  "beneficiary.duplicate_override")
+
+
+def profile_history(beneficiary):
+    """The changes to a record, newest first, with their details decoded."""
+    events = (AuditEvent.select()
+              .where((AuditEvent.object_type == "beneficiary") & (AuditEvent.object_id == str(beneficiary.id))
+                     & AuditEvent.action.in_(CHANGE_ACTIONS))
+              .order_by(AuditEvent.id.desc()))
+    return [(event, json.loads(event.detail)) for event in events]
+
+
+def merges_of(beneficiary):
+    """The merges this record took part in, either side, newest first."""
+    return (BeneficiaryMerge.select()
+            .where((BeneficiaryMerge.survivor == beneficiary) | (BeneficiaryMerge.duplicate == beneficiary))
+            .order_by(BeneficiaryMerge.id.desc()))

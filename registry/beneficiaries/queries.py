@@ -1,0 +1,96 @@
+"""Reading participants: the scoped loader and the search behind the list."""
+import operator
+from datetime import date, timedelta
+from functools import reduce
+
+from flask import abort, redirect, url_for
+from flask_login import current_user
+
+from registry.auth.guard import scoped
+from registry.beneficiaries.models import Beneficiary
+from registry.beneficiaries.names import clean_name, khmer_key, latin_key
+from registry.beneficiaries.phones import normalize_phone
+from registry.timeutil import add_years
+
+AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
+
+
+def in_scope():
+    """Participants the signed-in user may see: their provinces, merged duplicates left out."""
+    return scoped(Beneficiary.listed(), Beneficiary.province)
+
+
+def get_beneficiary_or_404(code):
+    """The participant with this code within the user's scope, else 404 (merged ones too)."""
+    beneficiary = Beneficiary.get_or_none(Beneficiary.code == code.strip().upper())
+    if beneficiary is None or not current_user.in_scope(beneficiary.province_id):
+        abort(404)
+    return beneficiary
+
+
+def survivor_redirect(beneficiary):
+    """For a merged record, a redirect to the record it was merged into; else None."""
+    if beneficiary.status == "merged" and beneficiary.merged_into_id:
+        return redirect(url_for("beneficiaries.profile", code=beneficiary.merged_into.code))
+    return None
+
+
+def _text_condition(text):
+    """Match the search box against code, phone, ID number and names in either script."""
+    conditions = [Beneficiary.code == text.upper()]
+    try:
+        phone = normalize_phone(text)
+    except ValueError:
+        phone = ""
+    if phone:
+        conditions.append(Beneficiary.phone == phone)
+    number = "".join(ch for ch in text if ch.isalnum()).upper()
+    if number:
+        conditions.append(Beneficiary.id_number_key == number)
+    names = _name_words_condition(text)
+    if names is not None:
+        conditions.append(names)
+    return reduce(operator.or_, conditions)
+
+
+def _name_words_condition(text):
+    """Every word of the search appears in the name, in Latin letters or in Khmer (any order)."""
+    words = []
+    for word in text.split():
+        latin, khmer = latin_key(word, ""), khmer_key(word, "")
+        parts = ([Beneficiary.latin_key.contains(latin)] if latin else []) + (
+            [Beneficiary.khmer_key.contains(khmer)] if khmer else [])
+        if parts:
+            words.append(reduce(operator.or_, parts))
+    return reduce(operator.and_, words) if words else None
+
+
+def _age_band_condition(band, today):
+    """Born so as to be in the age band today; an estimated year counts as 1 July."""
+    low, high = AGE_BAND_LIMITS[band]
+    earliest = add_years(today, -(high + 1)) + timedelta(days=1)
+    latest = add_years(today, -low)
+    years = [y for y in range(earliest.year, latest.year + 1) if earliest <= date(y, 7, 1) <= latest]
+    by_year = Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.in_(years or [0])
+    return Beneficiary.date_of_birth.between(earliest, latest) | by_year
+
+
+def search(text="", province=None, category=None, sex=None, age_band=None, status=None, today=None):
+    """Participants in scope matching the search box and filters, newest first (a query)."""
+    query = in_scope()
+    text = clean_name(text)
+    if text:
+        query = query.where(_text_condition(text))
+    if province:
+        query = query.where(Beneficiary.province == province)
+    if category:
+        query = query.where(Beneficiary.category == category)
+    if sex:
+        query = query.where(Beneficiary.sex == sex)
+    if status:
+        query = query.where(Beneficiary.status == status)
+    if age_band == "unknown":
+        query = query.where(Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.is_null())
+    elif age_band in AGE_BAND_LIMITS:
+        query = query.where(_age_band_condition(age_band, today or date.today()))
+    return query.order_by(Beneficiary.id.desc())

@@ -1,0 +1,106 @@
+"""Participant pages for officers and admins: list, register, profile, edit, archive."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.datastructures import MultiDict
+from playhouse.flask_utils import PaginatedQuery
+
+from registry.auth.guard import guard_blueprint
+from registry.auth.models import ADMIN, OFFICER
+from registry.beneficiaries import display, queries, services
+from registry.beneficiaries.forms import BeneficiaryForm, form_values
+from registry.beneficiaries.history import profile_history
+from registry.beneficiaries.search_form import SearchForm
+from registry.reference.models import Province
+from registry.users.forms import ConfirmForm
+
+PER_PAGE = 50
+bp = guard_blueprint(Blueprint("beneficiaries", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER)
+
+
+def provinces_in_scope():
+    """The provinces the signed-in user may register people in."""
+    codes = current_user.province_codes()
+    query = Province.listed()
+    return query if codes is None else query.where(Province.code.in_(sorted(codes)))
+
+
+@bp.get("/")
+def index():
+    """The participant list with one search box and filters."""
+    form = SearchForm(request.args, provinces=provinces_in_scope())
+    query = queries.search(**form.filters()) if form.validate() else queries.search()
+    return render_template("beneficiaries/index.html", form=form, pages=PaginatedQuery(query, PER_PAGE))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    """Register a participant, showing likely duplicates before saving."""
+    form = BeneficiaryForm(provinces=provinces_in_scope())
+    matches = []
+    if form.validate_on_submit():
+        try:
+            beneficiary = services.register_beneficiary(form.record_data(), current_user._get_current_object(),
+                                                        allow_duplicate=request.form.get("allow_duplicate") == "1")
+        except services.LikelyDuplicates as found:
+            matches = found.matches
+        else:
+            flash(_("%(name)s is registered as %(code)s.", name=beneficiary.display_name, code=beneficiary.code),
+                  "success")
+            return redirect(url_for("beneficiaries.profile", code=beneficiary.code))
+    return render_template("beneficiaries/form.html", form=form, beneficiary=None, matches=matches)
+
+
+@bp.get("/<code>")
+def profile(code):
+    """A participant's profile; every view is audited."""
+    beneficiary = queries.get_beneficiary_or_404(code)
+    moved = queries.survivor_redirect(beneficiary)
+    if moved:
+        flash(_("%(code)s was merged into this record.", code=beneficiary.code), "info")
+        return moved
+    services.record_view(beneficiary, current_user._get_current_object())
+    return render_template("beneficiaries/profile.html", b=beneficiary, history=profile_history(beneficiary),
+                           confirm=ConfirmForm())
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+def edit(code):
+    """Change a participant's details."""
+    beneficiary = queries.get_beneficiary_or_404(code)
+    if beneficiary.status == "merged":
+        return queries.survivor_redirect(beneficiary)
+    form = BeneficiaryForm(formdata=request.form if request.method == "POST" else MultiDict(form_values(beneficiary)),
+                           provinces=provinces_in_scope())
+    if form.validate_on_submit():
+        services.update_beneficiary(beneficiary, form.record_data(), current_user._get_current_object())
+        flash(_("The changes to %(code)s are saved.", code=beneficiary.code), "success")
+        return redirect(url_for("beneficiaries.profile", code=beneficiary.code))
+    return render_template("beneficiaries/form.html", form=form, beneficiary=beneficiary, matches=[])
+
+
+@bp.post("/<code>/archive")
+def archive(code):
+    """Archive a participant."""
+    return _change_status(code, services.archive_beneficiary, _("%(code)s is archived."))
+
+
+@bp.post("/<code>/restore")
+def restore(code):
+    """Restore an archived participant."""
+    return _change_status(code, services.restore_beneficiary, _("%(code)s is active again."))
+
+
+def _change_status(code, change, message):
+    beneficiary = queries.get_beneficiary_or_404(code)
+    if ConfirmForm().validate_on_submit():
+        try:
+            change(beneficiary, current_user._get_current_object())
+        except services.BeneficiaryError as error:
+            flash(str(error), "danger")
+        else:
+            flash(message % {"code": beneficiary.code}, "success")
+    return redirect(url_for("beneficiaries.profile", code=beneficiary.code))
+
+
+display.init_blueprint(bp)

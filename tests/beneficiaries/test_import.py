@@ -1,0 +1,189 @@
+"""Importing participants from a spreadsheet: check first, then import the good rows in one transaction."""
+import io
+import json
+from datetime import date, datetime
+
+import pytest
+from openpyxl import load_workbook
+
+from registry.audit.models import AuditEvent
+from registry.beneficiaries.models import Beneficiary, ImportJob
+from tests.beneficiaries.sheets import person, sheet
+from tests.conftest import make_test_config
+
+
+@pytest.fixture
+def officer_client(database_url, app, create_user):
+    """A client of an app running import jobs inline, signed in as an officer of Battambang."""
+    from registry import create_app
+
+    create_user("officer", provinces={"02"}, username="importer")
+    inline = create_app(make_test_config(database_url, IMPORT_INLINE=True))
+    client = inline.test_client()
+    client.post("/login", data={"username": "importer", "password": "correct horse battery"})
+    return client
+
+
+def upload(client, data, name="people.xlsx"):
+    """Upload a sheet; return the job."""
+    response = client.post("/beneficiaries/import/", data={"file": (io.BytesIO(data), name)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return ImportJob.get_by_id(int(response.location.rsplit("/", 1)[1]))
+
+
+def test_the_template_has_headers_instructions_and_lists(officer_client):
+    response = officer_client.get("/beneficiaries/import/template.xlsx")
+    workbook = load_workbook(io.BytesIO(response.data))
+    assert workbook.sheetnames == ["Participants", "Instructions", "Lists"]
+    headers = [c.value for c in workbook["Participants"][1]]
+    assert "Sex / ភេទ" in headers and "Province / ខេត្ត" in headers and headers[0] == "Code / លេខកូដ"
+    assert workbook["Lists"].sheet_state == "hidden"
+    assert workbook["Participants"].max_row == 1  # no example row that could be imported by mistake
+    assert len(workbook["Participants"].data_validations.dataValidation) >= 5
+
+
+def test_a_khmer_template_has_bilingual_headers_that_import_back(officer_client):
+    officer_client.post("/language", data={"language": "km"})
+    workbook = load_workbook(io.BytesIO(officer_client.get("/beneficiaries/import/template.xlsx").data))
+    headers = [c.value for c in workbook.worksheets[0][1]]
+    assert "Sex / ភេទ" in headers
+    row = {h: None for h in headers}
+    row.update({headers[1]: "Sok", headers[2]: "Dara", "Sex / ភេទ": "male", headers[9]: "02 Battambang",
+                headers[15]: "at_risk", headers[6]: "1990-01-01"})
+    job = upload(officer_client, sheet(row, headers=headers))
+    assert json.loads(job.report)["new"] == 1, job.report
+
+
+def test_check_reports_each_bad_cell_and_writes_nothing(officer_client):
+    rows = [person(), person(**{"Family name": "Chea", "Given name": "Dara", "Sex": "woman"}),
+            person(**{"Given name": "Vuthy", "Date of birth": "31/02/2001"}),
+            person(**{"Given name": "Lim", "Province": "17"}),
+            person(**{"Family name": None, "Given name": None}),
+            person(**{"Given name": "Sophal", "Phone": "12"})]
+    job = upload(officer_client, sheet(*rows))
+    report = json.loads(job.report)
+    assert job.status == "checked" and report["rows"] == 6 and report["new"] == 1
+    assert {(e["row"], e["column"]) for e in report["errors"]} == {
+        (3, "Sex"), (4, "Date of birth"), (5, "Province"), (6, "Given name"), (7, "Phone")}
+    assert "Use one of: female, male, other." in [e["message"] for e in report["errors"] if e["row"] == 3]
+    assert Beneficiary.select().count() == 0
+    page = officer_client.get(f"/beneficiaries/import/{job.id}").get_data(as_text=True)
+    assert "Not a date" in page and "outside your provinces" in page
+
+
+def test_confirm_imports_only_the_good_rows_in_one_go(officer_client):
+    job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara", "Sex": "?"}),
+                                       person(**{"Family name": "Chea", "Given name": "Vuthy",
+                                                 "Date of birth": datetime(1999, 5, 4), "Phone": 12345678})))
+    response = officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    assert response.status_code == 302
+    job = ImportJob.get_by_id(job.id)
+    assert (job.status, job.imported_rows) == ("done", 2)
+    people = {b.given_name: b for b in Beneficiary.select()}
+    assert set(people) == {"Chanthy", "Vuthy"}
+    assert people["Chanthy"].date_of_birth == date(2001, 3, 15)
+    assert people["Vuthy"].date_of_birth == date(1999, 5, 4) and people["Vuthy"].phone == "+85512345678"
+    assert [b.code for b in Beneficiary.select().order_by(Beneficiary.code)] == ["BR-000001", "BR-000002"]
+    created = AuditEvent.select().where(AuditEvent.action == "beneficiary.create").count()
+    assert created == 2 and AuditEvent.select().where(AuditEvent.action == "beneficiary.import").count() == 1
+
+
+def test_a_job_is_imported_once_only(officer_client):
+    job = upload(officer_client, sheet(person()))
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    response = officer_client.post(f"/beneficiaries/import/{job.id}/confirm", follow_redirects=True)
+    assert b"not waiting for confirmation" in response.data
+    assert Beneficiary.select().count() == 1
+
+
+def test_duplicates_in_the_file_and_in_the_registry(officer_client, create_beneficiary):
+    create_beneficiary(given_name="Dara", family_name="Chea", date_of_birth=date(1990, 1, 1), province="02")
+    job = upload(officer_client, sheet(person(), person(**{"Given name": "Chanthi", "Family name": "Sokh"}),
+                                       person(**{"Family name": "Chea", "Given name": "Dara",
+                                                 "Date of birth": "1990-01-01"})))
+    report = json.loads(job.report)
+    assert [d["row"] for d in report["duplicates"]] == [3, 4]
+    assert report["duplicates"][0]["matches"][0]["ref"] == "row 2"
+    assert report["duplicates"][1]["matches"][0]["ref"] == "BR-000001"
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    assert Beneficiary.select().count() == 2  # the rows with duplicates were left out
+    job = upload(officer_client, sheet(person(**{"Given name": "Chanthi", "Family name": "Sokh"})))
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm", data={"include_duplicates": "y"})
+    assert Beneficiary.select().count() == 3
+
+
+def test_a_row_with_a_code_corrects_that_person_and_blanks_wipe_nothing(officer_client, create_beneficiary):
+    create_beneficiary(village="Kouk Khmum", province="02")
+    job = upload(officer_client, sheet({"Code": "br-000001", "Sex": "female", "Province": "02",
+                                        "Category": "at_risk", "Phone": "012 345 678"}))
+    assert json.loads(job.report)["updates"] == 1, job.report
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    stored = Beneficiary.get(Beneficiary.code == "BR-000001")
+    assert stored.phone == "+85512345678" and stored.village == "Kouk Khmum" and stored.given_name == "Chanthy"
+    assert Beneficiary.select().count() == 1
+
+
+def test_an_unknown_code_is_reported(officer_client):
+    job = upload(officer_client, sheet(person(Code="BR-999999")))
+    assert json.loads(job.report)["errors"][0]["column"] == "Code"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"this is not a spreadsheet", "not an Excel workbook"),
+    (sheet(person(), headers=["Family name", "Given name"]), "required columns are missing: Sex, Province, Category"),
+    (sheet(), "no data rows"),
+])
+def test_unreadable_files_are_refused_with_a_clear_message(officer_client, data, message):
+    job = upload(officer_client, data)
+    assert job.status == "failed" and message in job.message
+    page = officer_client.get(f"/beneficiaries/import/{job.id}").get_data(as_text=True)
+    assert message in page
+    assert Beneficiary.select().count() == 0
+
+
+def test_a_file_over_the_size_limit_is_refused(officer_client, monkeypatch):
+    from registry.beneficiaries import importing
+
+    monkeypatch.setattr(importing, "MAX_FILE_BYTES", 1000)
+    response = officer_client.post("/beneficiaries/import/", data={"file": (io.BytesIO(b"x" * 2000), "big.xlsx")},
+                                   content_type="multipart/form-data", follow_redirects=True)
+    assert b"larger than" in response.data and ImportJob.select().count() == 0
+
+
+def test_the_state_is_read_from_the_database(officer_client):
+    job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara"})))
+    state = officer_client.get(f"/beneficiaries/import/{job.id}/state").get_json()
+    assert state == {"status": "checked", "processed": 2, "total": 2, "percent": 100}
+
+
+def test_a_stale_job_shows_as_interrupted_and_can_be_taken_up(officer_client):
+    from datetime import timedelta
+
+    job = upload(officer_client, sheet(person()))
+    ImportJob.update(status="importing", heartbeat_at=datetime(2020, 1, 1)).where(ImportJob.id == job.id).execute()
+    assert officer_client.get(f"/beneficiaries/import/{job.id}/state").get_json()["status"] == "interrupted"
+    officer_client.post(f"/beneficiaries/import/{job.id}/retry")
+    assert ImportJob.get_by_id(job.id).status == "checked" and Beneficiary.select().count() == 0
+    assert timedelta  # imported for the stale arithmetic's type
+
+
+def test_other_officers_cannot_see_a_job(officer_client, client, auth):
+    job = upload(officer_client, sheet(person()))
+    auth.login_as("officer")
+    assert client.get(f"/beneficiaries/import/{job.id}").status_code == 404
+
+
+def test_a_failure_during_import_writes_nothing(officer_client, monkeypatch):
+    from registry.beneficiaries import importing
+
+    job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara"})))
+
+    def broken(results, user, job):
+        Beneficiary.insert(code="BR-X", sex="female", category="at_risk").execute()
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importing, "_insert_new", broken)
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    assert ImportJob.get_by_id(job.id).status == "failed"
+    assert Beneficiary.select().count() == 0
