@@ -44,7 +44,9 @@ def _demo_person(rng, number):
     born = date(rng.randint(1975, 2008), rng.randint(1, 12), rng.randint(1, 28))
     return {
         "family_name": family if number % 7 else "", "given_name": given if number % 7 else "",
-        "family_name_km": family_km if number % 5 else "", "given_name_km": given_km if number % 5 else "",
+        # Some have their name in one script only, never in neither.
+        "family_name_km": family_km if number % 5 or not number % 7 else "",
+        "given_name_km": given_km if number % 5 or not number % 7 else "",
         "sex": sex, "date_of_birth": born if number % 4 else None, "birth_year": None if number % 4 else born.year,
         "phone": f"+8551{rng.randint(0, 9)}{rng.randint(100000, 999999)}" if number % 3 else "",
         "province": rng.choice(DEMO_PROVINCES), "village": rng.choice(["Kouk Khmum", "Ou Mal", "Prek Preah Sdach"]),

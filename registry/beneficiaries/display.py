@@ -52,9 +52,34 @@ def status_label(status):
     return label(choices.IMPORT_STATUS, status)
 
 
+CODED = {"sex": choices.SEX, "category": choices.CATEGORY, "id_document_type": choices.ID_DOCUMENT_TYPE,
+         "return_mode": choices.RETURN_MODE, "education_level": choices.EDUCATION_LEVEL,
+         "baseline_employment": choices.EMPLOYMENT_STATUS, "baseline_income_currency": choices.CURRENCY}
+
+
+def value_label(name, value):
+    """A stored field value as people read it: labels for codes, Yes/No, dates, province names."""
+    from registry.reference.models import Province
+
+    if value is None or value == "":
+        return "—"
+    if name in CODED:
+        return label(CODED[name], value)
+    if isinstance(value, bool):
+        return yes_no(value)
+    if hasattr(value, "isoformat"):
+        return format_date(value, "medium")
+    if name == "province":
+        province = Province.get_or_none(Province.code == value)
+        return province.name if province else value
+    if name == "phone":
+        return display_phone(value)
+    return value
+
+
 def init_blueprint(bp):
     """Give every template the display helpers."""
     for helper in (born_label, yes_no, label, display_phone, format_date, action_label, field_label, merges_of,
-                   status_label):
+                   status_label, value_label):
         bp.add_app_template_global(helper)
     bp.add_app_template_global(choices, "choices")

@@ -64,8 +64,8 @@ class CellError(ValueError):
 
 
 def bilingual_header(field):
-    """The template's header for a field: English, then Khmer."""
-    english = HEADERS[field]
+    """The template's header for a field: English, then Khmer (how reports name a column)."""
+    english = HEADERS.get(field, field)
     with force_locale("km"):
         khmer = _(english)
     return english if khmer == english else f"{english} / {khmer}"

@@ -21,7 +21,8 @@ from registry.audit.models import AuditEvent
 from registry.audit.services import record_event
 from registry.beneficiaries.duplicate_index import DuplicateIndex
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
-from registry.beneficiaries.import_columns import HEADERS, REQUIRED, CellError, form_value, header_aliases
+from registry.beneficiaries.import_columns import (HEADERS, REQUIRED, CellError, bilingual_header, form_value,
+                                                   header_aliases)
 from registry.beneficiaries.models import Beneficiary, ImportJob
 from registry.beneficiaries.services import update_beneficiary
 from registry.beneficiaries.upload_errors import upload_message
@@ -86,7 +87,7 @@ def _examine(number, cells, user, provinces, by_code):
     if code:
         result.existing = by_code.get(code)
         if result.existing is None:
-            result.errors.append((HEADERS["code"], _("No participant with this code in your provinces.")))
+            result.errors.append((bilingual_header("code"), _("No participant with this code in your provinces.")))
             return result
     values = MultiDict(form_values(result.existing) if result.existing else {})
     unreadable = set()
@@ -95,11 +96,11 @@ def _examine(number, cells, user, provinces, by_code):
             values[name] = form_value(name, value, known)
         except CellError as error:
             unreadable.add(name)
-            result.errors.append((HEADERS[name], str(error)))
+            result.errors.append((bilingual_header(name), str(error)))
     form = BeneficiaryForm(formdata=values, meta={"csrf": False}, provinces=provinces)
     if not form.validate():
         # A cell that could not be read already has its message; the form would only add "required".
-        result.errors.extend((HEADERS.get(name, name), str(messages[0]))
+        result.errors.extend((bilingual_header(name), str(messages[0]))
                              for name, messages in form.errors.items() if name not in unreadable)
     if not result.errors:
         result.data = form.record_data()

@@ -65,7 +65,8 @@ def test_check_reports_each_bad_cell_and_writes_nothing(officer_client):
     report = json.loads(job.report)
     assert job.status == "checked" and report["rows"] == 6 and report["new"] == 1
     assert {(e["row"], e["column"]) for e in report["errors"]} == {
-        (3, "Sex"), (4, "Date of birth"), (5, "Province"), (6, "Given name"), (7, "Phone")}
+        (3, "Sex / ភេទ"), (4, "Date of birth / ថ្ងៃខែឆ្នាំកំណើត"), (5, "Province / ខេត្ត"),
+        (6, "Given name / នាមខ្លួន"), (7, "Phone / ទូរស័ព្ទ")}
     assert "Use one of: female, male, other." in [e["message"] for e in report["errors"] if e["row"] == 3]
     assert Beneficiary.select().count() == 0
     page = officer_client.get(f"/beneficiaries/import/{job.id}").get_data(as_text=True)
@@ -126,7 +127,7 @@ def test_a_row_with_a_code_corrects_that_person_and_blanks_wipe_nothing(officer_
 
 def test_an_unknown_code_is_reported(officer_client):
     job = upload(officer_client, sheet(person(Code="BR-999999")))
-    assert json.loads(job.report)["errors"][0]["column"] == "Code"
+    assert json.loads(job.report)["errors"][0]["column"] == "Code / លេខកូដ"
 
 
 @pytest.mark.parametrize("data, message", [
