@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from registry.beneficiaries.duplicates import BIRTH_WINDOW, COMPARED, compare, search_keys
 from registry.beneficiaries.models import Beneficiary
+from registry.beneficiaries.names import block_keys
 
 
 def _year_bucket(year):
@@ -21,6 +22,7 @@ class DuplicateIndex:
 
     def add(self, reference, values):
         """Index a record's values (with its search keys) under a reference."""
+        values["blocks"] = block_keys(values)
         entry = (reference, values)
         for key in (("id", values.get("id_number_key")), ("phone", values.get("phone")),
                     ("year", _year_bucket(values.get("match_birth_year"))), ("phonetic", values.get("phonetic_key")),
@@ -38,18 +40,18 @@ class DuplicateIndex:
         return index
 
     def _candidates(self, data, keys):
-        year = keys["match_birth_year"]
-        lookups = [("id", keys["id_number_key"]), ("phone", data.get("phone"))]
-        if year is None:
-            lookups += [("phonetic", keys["phonetic_key"]), ("khmer", keys["khmer_key"])]
-        else:
-            lookups += [("year", y) for y in range(year - BIRTH_WINDOW, year + BIRTH_WINDOW + 1)]
-            lookups.append(("year", "unknown"))  # compared by name, as find_duplicates does
+        """Records sharing an ID number or phone, or born close by with a name that may match."""
         seen = {}
-        for lookup in lookups:
-            if lookup[1] not in (None, ""):
-                for reference, values in self._by.get(lookup, ()):
-                    seen.setdefault(reference, values)
+        for lookup in (("id", keys["id_number_key"]), ("phone", data.get("phone")),
+                       ("phonetic", keys["phonetic_key"]), ("khmer", keys["khmer_key"])):
+            if lookup[1]:
+                seen.update(self._by.get(lookup, ()))
+        year = keys["match_birth_year"]
+        if year is not None:
+            blocks = block_keys(data)
+            for bucket in [*range(year - BIRTH_WINDOW, year + BIRTH_WINDOW + 1), "unknown"]:
+                # Only names that share a first sound can match: skip the rest of the year.
+                seen.update(entry for entry in self._by.get(("year", bucket), ()) if entry[1]["blocks"] & blocks)
         return seen
 
     def find(self, data):

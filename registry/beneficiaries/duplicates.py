@@ -104,13 +104,16 @@ def find_duplicates(data, exclude_ids=(), limit=10):
         by_id.update((b.id, b) for b in candidates.where(Beneficiary.id_number_key == keys["id_number_key"]))
     if data.get("phone"):
         by_id.update((b.id, b) for b in candidates.where(Beneficiary.phone == data["phone"]))
+    values = {b.id: candidate_values(b) for b in by_id.values()}
     if keys["latin_key"] or keys["khmer_key"]:
-        by_id.update((b.id, b) for b in _name_candidates(keys).where(Beneficiary.id.not_in(list(exclude_ids) or [0])))
-    matches = []
-    for candidate in by_id.values():
-        reasons = compare(data, keys, candidate_values(candidate))
-        if reasons:
-            matches.append(Match(candidate, reasons))
+        # Plain values, not models: a few hundred people may be born in the same years.
+        columns = [Beneficiary.id] + [getattr(Beneficiary, name) for name in COMPARED]
+        for row in _name_candidates(keys).where(Beneficiary.id.not_in(list(exclude_ids) or [0])).select(
+                *columns).dicts():
+            values.setdefault(row["id"], row)
+    reasons = {i: r for i, r in ((i, compare(data, keys, v)) for i, v in values.items()) if r}
+    found = {b.id: b for b in Beneficiary.select().where(Beneficiary.id.in_(list(reasons) or [0]))}
+    matches = [Match(found[i], r) for i, r in reasons.items()]
     matches.sort(key=lambda m: (-_strength(m), m.beneficiary.id))
     return matches[:limit]
 

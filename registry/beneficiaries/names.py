@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA
 
 from registry.beneficiaries.khmer import khmer_to_latin, normalise
 
-__all__ = ["clean_name", "latin_key", "phonetic_key", "khmer_key", "khmer_to_latin", "name_match"]
+__all__ = ["clean_name", "latin_key", "phonetic_key", "khmer_key", "khmer_to_latin", "name_match", "block_keys"]
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\ufeff"))
 _SPACES = re.compile(r"\s+")
@@ -36,6 +36,7 @@ CROSS_SCRIPT_MIN = 85    # rapidfuzz ratio of the phonetic keys; the romanisatio
 PHONETIC_SCORE = 95      # Latin fields spelt differently with the same phonetic key
 KHMER_SOUND_SCORE = 90   # Khmer fields spelt differently that romanise to the same key
 CROSS_SCRIPT_MAX = 90    # cross-script evidence never ranks with an exact match in one script
+DIFFERENT_BELOW = 70     # names in one script this far apart veto a match found in the other
 
 
 def clean_name(text):
@@ -179,6 +180,31 @@ def _fields(person, suffix, token):
     return [v for v in values if v]
 
 
+def _differ(parts_a, parts_b, score):
+    """Both have a name in this script and the names are clearly different, not a typo apart.
+
+    Such names veto evidence from the other script: two people who share only a Khmer family
+    name (ពេជ្រ) but are Pich Rattanak and Pich Theary in Latin letters are not the same name.
+    """
+    if not parts_a or not parts_b or _joined(parts_a) & _joined(parts_b):
+        return False
+    return _aligned(parts_a, parts_b, score) < DIFFERENT_BELOW
+
+
+def block_keys(person):
+    """Short keys that any likely match shares with a person: the first sounds of each name token.
+
+    Latin tokens and romanised Khmer tokens share one namespace (so cross-script matches
+    meet), and raw Khmer tokens add their first two characters. Used to avoid comparing a
+    name with every record born the same year; two typos at the start of both names defeat it.
+    """
+    keys = {"s" + _sound(t)[:3] for t in _fields(person, "", _latin_token)}
+    for token in _fields(person, "_km", _khmer_token):
+        keys.add("k" + token[:2])
+        keys.add("s" + _khmer_sound(token)[:3])
+    return keys - {"s"}
+
+
 def _cross_script_evidence(khmer_side, latin_side):
     """Khmer fields of one person against the Latin fields of the other."""
     parts_km = _fields(khmer_side, "_km", _khmer_token)
@@ -210,11 +236,13 @@ def name_match(a, b):
     weighs it with birth date, phone and ID number.
     """
     a, b = a or {}, b or {}
+    latin_a, latin_b = _fields(a, "", _latin_token), _fields(b, "", _latin_token)
+    khmer_a, khmer_b = _fields(a, "_km", _khmer_token), _fields(b, "_km", _khmer_token)
+    if _differ(latin_a, latin_b, _latin_score) or _differ(khmer_a, khmer_b, _khmer_score):
+        return 0, None
     evidence = [
-        _evidence(_fields(a, "", _latin_token), _fields(b, "", _latin_token), _latin_score,
-                  LATIN_FUZZY_MIN, ("latin_exact", "latin_similar")),
-        _evidence(_fields(a, "_km", _khmer_token), _fields(b, "_km", _khmer_token), _khmer_score,
-                  KHMER_FUZZY_MIN, ("khmer_exact", "khmer_similar")),
+        _evidence(latin_a, latin_b, _latin_score, LATIN_FUZZY_MIN, ("latin_exact", "latin_similar")),
+        _evidence(khmer_a, khmer_b, _khmer_score, KHMER_FUZZY_MIN, ("khmer_exact", "khmer_similar")),
         _cross_script_evidence(a, b),
         _cross_script_evidence(b, a),
     ]

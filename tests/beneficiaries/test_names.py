@@ -333,3 +333,24 @@ def test_measurement_names_are_in_canonical_order():
             if line and not line.startswith(("#", "kind\t"))]
     assert len(rows) >= 40
     assert all(khmer_key(khmer, "") == khmer for _, khmer, _ in rows)
+
+
+def test_a_shared_khmer_family_name_is_not_the_same_name_when_latin_names_differ():
+    rattanak = {"given_name": "Rattanak", "family_name": "Pich", "family_name_km": "ពេជ្រ"}
+    theary = {"given_name": "Theary", "family_name": "Pich", "family_name_km": "ពេជ្រ"}
+    assert name_match(rattanak, theary) == (0, None)
+
+
+def test_a_typo_in_one_script_does_not_veto_the_other():
+    a = {"given_name": "Chanthy", "family_name": "Sok", "given_name_km": "ចាន់ធី", "family_name_km": "សុខ"}
+    b = {"given_name": "Chanthi", "family_name": "Sokh", "given_name_km": "ចាន់ធី", "family_name_km": "សុខ"}
+    assert name_match(a, b)[1] == "khmer_exact"
+
+
+def test_block_keys_meet_across_spellings_and_scripts():
+    from registry.beneficiaries.names import block_keys
+
+    latin = block_keys({"given_name": "Chanthy", "family_name": "Sok"})
+    assert latin & block_keys({"given_name": "Chanthi", "family_name": "Sokh"})
+    assert latin & block_keys({"given_name_km": "ចាន់ធី", "family_name_km": "សុខ"})
+    assert not latin & block_keys({"given_name": "Vuthy", "family_name": "Lim"})

@@ -1,0 +1,319 @@
+"""Benchmark the participant registry at scale: bulk registration, duplicate checks and a sheet import.
+
+It fills a fresh database with N synthetic participants (common Cambodian names, Khmer spellings
+for about half), times find_duplicates on perturbed copies and on new people, then times both
+phases of an import of a generated .xlsx, and prints a Markdown table for docs/performance.md.
+Run from the repository root:
+
+    /tmp/venv/bin/python scripts/bench_participants.py [--participants 10000] [--import-rows 1000]
+        [--checks 200] [--database-url URL] [--seed 1]
+
+Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
+WIPED first (DROP SCHEMA public CASCADE): never point it at a database you want to keep.
+"""
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import psycopg2  # noqa: E402  (the imports below need the path above)
+from openpyxl import Workbook  # noqa: E402
+
+from registry import create_app  # noqa: E402
+from registry.beneficiaries.duplicates import find_duplicates, search_keys  # noqa: E402
+from registry.beneficiaries.import_columns import HEADERS  # noqa: E402
+from registry.beneficiaries.importing import check_job, create_job, import_job  # noqa: E402
+from registry.beneficiaries.models import Beneficiary, format_code  # noqa: E402
+from registry.counters import reserve  # noqa: E402
+from registry.db import database, is_postgres, migrate  # noqa: E402
+from registry.users.services import create_user  # noqa: E402
+
+BATCH = 1000
+FAMILY_NAMES = [
+    "Sok", "Chea", "Kim", "Lim", "Heng", "Chan", "Meas", "Nhem", "Ouk", "Pich", "Prak", "Sam", "Seng", "Srey",
+    "Tep", "Touch", "Uy", "Vong", "Yin", "Keo", "Ly", "Mao", "Hem", "Chhun", "Kong", "Nuon", "Phan", "Ros", "Sar",
+    "Suon", "Ung", "Yim", "Bun", "Chhay", "Eng", "Hor", "Khiev", "Long", "Nov", "Pen",
+]
+GIVEN_NAMES = [
+    "Chanthy", "Dara", "Sokha", "Sophea", "Pisey", "Vuthy", "Sreyneang", "Bopha", "Rithy", "Makara", "Sophal",
+    "Vannak", "Leakhena", "Channary", "Kosal", "Sambath", "Sothea", "Navy", "Ratana", "Piseth", "Sreypov",
+    "Sreymom", "Sreyoun", "Sopheap", "Thida", "Vichet", "Chamroeun", "Borey", "Chantha", "Sovann", "Sokunthea",
+    "Kunthea", "Nary", "Chariya", "Socheata", "Davy", "Mealea", "Phalla", "Pisal", "Visal", "Chenda",
+    "Reaksmey", "Oudom", "Samnang", "Veasna", "Chantrea", "Sothy", "Sokhom", "Kimsan", "Bunthoeun", "Rattanak",
+    "Sovannara", "Vibol", "Mony", "Sopheak", "Kanha", "Kalyan", "Panha", "Seyha", "Sreyleak", "Sreynich",
+    "Sreymao", "Monyrath", "Ponleu", "Sovanna", "Malis", "Narin", "Sophy", "Theary", "Vanna", "Sokhim",
+    "Chhorvy", "Kimheng", "Sothearith", "Vicheka", "Rachana", "Bunna", "Sarath", "Sokun", "Pheakdey",
+]
+# Only spellings we are sure of (most from scripts/name_pairs.tsv); other names stay Latin-only.
+KHMER = {
+    "Sok": "សុខ", "Chea": "ជា", "Kim": "គឹម", "Lim": "លឹម", "Heng": "ហេង", "Chan": "ចាន់", "Meas": "មាស",
+    "Ouk": "អ៊ុក", "Pich": "ពេជ្រ", "Prak": "ប្រាក់", "Seng": "សេង", "Srey": "ស្រី", "Tep": "ទេព", "Touch": "ទូច",
+    "Uy": "អ៊ុយ", "Keo": "កែវ", "Ly": "លី", "Mao": "ម៉ៅ", "Kong": "គង់", "Nuon": "នួន", "Ros": "រស់",
+    "Suon": "សួន", "Yim": "យឹម", "Chhay": "ឆាយ", "Eng": "អេង", "Hor": "ហោ", "Khiev": "ខៀវ", "Long": "ឡុង",
+    "Chanthy": "ចាន់ធី", "Dara": "ដារ៉ា", "Sokha": "សុខា", "Sophea": "សុភា", "Pisey": "ពិសី", "Vuthy": "វុទ្ធី",
+    "Sreyneang": "ស្រីនាង", "Bopha": "បុប្ផា", "Rithy": "រិទ្ធី", "Makara": "មករា", "Sophal": "សុផល",
+    "Vannak": "វណ្ណៈ", "Leakhena": "លក្ខិណា", "Kosal": "កុសល", "Sambath": "សម្បត្តិ", "Sothea": "សុធា",
+    "Ratana": "រតនា", "Piseth": "ពិសិដ្ឋ", "Sreypov": "ស្រីពៅ", "Sreymom": "ស្រីមុំ", "Sreyoun": "ស្រីអូន",
+    "Sopheap": "សុភាព", "Thida": "ធីតា", "Vichet": "វិចិត្រ", "Chamroeun": "ចំរើន", "Borey": "បូរី",
+    "Chantha": "ចន្ថា", "Sovann": "សុវណ្ណ", "Sokunthea": "សុគន្ធា", "Kunthea": "គន្ធា", "Nary": "ណារី",
+    "Chariya": "ចរិយា", "Socheata": "សុជាតា", "Davy": "ដាវី", "Mealea": "មាលា", "Phalla": "ផល្លា",
+    "Pisal": "ពិសាល", "Visal": "វិសាល", "Chenda": "ចិន្តា", "Reaksmey": "រស្មី", "Oudom": "ឧត្តម",
+    "Samnang": "សំណាង", "Veasna": "វាសនា", "Chantrea": "ចន្ទ្រា",
+}
+# Mobile prefixes with the number of digits that follow them (E.164 +855 then 8 or 9 digits).
+PHONE_PREFIXES = [("12", 6), ("17", 6), ("77", 6), ("92", 6), ("15", 6), ("70", 6), ("89", 6), ("97", 7), ("96", 7)]
+FIRST_BORN, LAST_BORN = date(1960, 1, 1), date(2010, 12, 31)
+
+
+def parse_args(argv=None):
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=10_000, help="records generated (default 10000)")
+    parser.add_argument("--import-rows", type=int, default=1000, help="rows of the imported sheet (default 1000)")
+    parser.add_argument("--checks", type=int, default=200, help="duplicate-check probes (default 200)")
+    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    args = parser.parse_args(argv)
+    if min(args.participants, args.import_rows, args.checks) < 1 or args.checks // 2 > args.participants:
+        parser.error("every count must be at least 1, and --checks at most twice --participants.")
+    return args
+
+
+def reset_postgres(url):
+    """Empty a PostgreSQL database: drop and recreate its public schema."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    conn.close()
+
+
+def bench_config(url):
+    """The app configuration of the benchmark."""
+    return {"TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST",
+            "IMPORT_INLINE": True}
+
+
+class People:
+    """A generator of synthetic participants, with phone numbers never handed out twice."""
+
+    def __init__(self, rng):
+        self.rng = rng
+        self.phones = set()
+
+    def phone(self):
+        """A new Cambodian mobile number in E.164."""
+        while True:
+            prefix, digits = self.rng.choice(PHONE_PREFIXES)
+            number = f"+855{prefix}{self.rng.randint(2, 9)}{self.rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
+            if number not in self.phones:
+                self.phones.add(number)
+                return number
+
+    def birth(self):
+        """(date_of_birth, birth_year): a date, or for one in five only an estimated year."""
+        born = FIRST_BORN + timedelta(days=self.rng.randrange((LAST_BORN - FIRST_BORN).days + 1))
+        return (None, born.year) if self.rng.random() < 0.2 else (born, None)
+
+    def names(self):
+        """Latin family and given names, with Khmer spellings (where known) for about half."""
+        family, given = self.rng.choice(FAMILY_NAMES), self.rng.choice(GIVEN_NAMES)
+        khmer = self.rng.random() < 0.5
+        return {"family_name": family, "given_name": given,
+                "family_name_km": KHMER.get(family, "") if khmer else "",
+                "given_name_km": KHMER.get(given, "") if khmer else ""}
+
+    def person(self):
+        """The editable values of one new participant."""
+        born, year = self.birth()
+        return {**self.names(), "sex": self.rng.choice(("female", "male")), "date_of_birth": born,
+                "birth_year": year, "phone": self.phone() if self.rng.random() < 0.7 else "",
+                "province": f"{self.rng.randint(1, 25):02d}",
+                "category": self.rng.choice(("returned_migrant", "at_risk")),
+                "consent_data_use": True, "consent_on": date(2026, 1, 15)}
+
+
+def insert_row(person, number, user):
+    """The row insert_many takes for a person: values, search keys, code and bookkeeping."""
+    return {**person, **search_keys(person), "code": format_code(number), "created_by": user.id,
+            "consent_recorded_by": user.id}
+
+
+def generate(count, people, user):
+    """Insert count participants in batches; return (seconds, their values)."""
+    started = time.perf_counter()
+    persons = [people.person() for _ in range(count)]
+    with database.atomic():
+        numbers = iter(reserve("beneficiary", count))
+        for start in range(0, count, BATCH):
+            rows = [insert_row(p, next(numbers), user) for p in persons[start:start + BATCH]]
+            Beneficiary.insert_many(rows).execute()
+    return time.perf_counter() - started, persons
+
+
+def misspell(name, rng):
+    """A name as another officer may write it: a letter doubled, or an h at the end."""
+    if rng.random() < 0.5 and not name.endswith("h"):
+        return name + "h"
+    at = rng.randrange(1, len(name))
+    return name[:at] + name[at] + name[at:]
+
+
+def perturbed(person, rng):
+    """The same person registered again: Latin name misspelt or swapped, no phone, no Khmer name."""
+    probe = {**person, "phone": "", "family_name_km": "", "given_name_km": ""}
+    if rng.random() < 1 / 3:
+        probe["family_name"], probe["given_name"] = person["given_name"], person["family_name"]
+    else:
+        probe["given_name"] = misspell(person["given_name"], rng)
+    return probe
+
+
+def probes(count, registered, people):
+    """Half perturbed copies of registered people, half new people: [(kind, data)]."""
+    rng = people.rng
+    copies = [("copy", perturbed(p, rng)) for p in rng.sample(registered, count // 2)]
+    return copies + [("new", people.person()) for _ in range(count - count // 2)]
+
+
+def percentile(values, share):
+    """The nearest-rank percentile of values (share between 0 and 1)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(share * len(ordered)) - 1))]
+
+
+def time_checks(samples):
+    """Time find_duplicates on each probe; return timings (ms) and match counts by kind."""
+    timings, found = [], {"copy": 0, "new": 0}
+    for kind, data in samples:
+        started = time.perf_counter()
+        matches = find_duplicates(data)
+        timings.append((time.perf_counter() - started) * 1000)
+        found[kind] += bool(matches)
+    totals = {kind: sum(1 for k, _d in samples if k == kind) for kind in found}
+    return {"p50": percentile(timings, 0.5), "p95": percentile(timings, 0.95), "max": max(timings),
+            "found": found, "totals": totals}
+
+
+SHEET_FIELDS = ["family_name", "given_name", "family_name_km", "given_name_km", "sex", "date_of_birth",
+                "birth_year", "phone", "province", "category", "consent_data_use", "consent_on"]
+
+
+def sheet_cells(person, index):
+    """A person as a sheet row: dates of birth as dd/mm/yyyy text, consent dates as real date cells."""
+    cells = dict(person)
+    born = person["date_of_birth"]
+    cells["date_of_birth"] = born.strftime("%d/%m/%Y") if born else None
+    cells["consent_data_use"] = "yes"
+    # Some phones as people type them, to exercise normalisation.
+    if index % 2 and person["phone"]:
+        cells["phone"] = "0" + person["phone"][4:]
+    return [cells.get(name) or None for name in SHEET_FIELDS]
+
+
+def import_sheet(persons):
+    """An .xlsx (bytes) of persons under the import headers."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([HEADERS[name] for name in SHEET_FIELDS])
+    for index, person in enumerate(persons):
+        sheet.append(sheet_cells(person, index))
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def time_import(user, content, rows):
+    """Run both import phases; return their timings, the job and how many records were added."""
+    before = Beneficiary.select().count()
+    started = time.perf_counter()
+    job = check_job(create_job(user, "bench.xlsx", content))
+    checked = time.perf_counter()
+    if job.status != "checked":
+        raise SystemExit(f"The check phase ended as {job.status}: {job.message}")
+    job = import_job(job)
+    finished = time.perf_counter()
+    if job.status != "done":
+        raise SystemExit(f"The import phase ended as {job.status}: {job.message}")
+    added = Beneficiary.select().count() - before
+    if added != job.imported_rows:
+        raise SystemExit(f"The job says {job.imported_rows} imported, but {added} records were added.")
+    return {"check_s": checked - started, "import_s": finished - checked, "rows": rows, "job": job,
+            "added": added}
+
+
+def database_kind():
+    """The database engine and its version."""
+    if is_postgres():
+        return "PostgreSQL " + database.execute_sql("SHOW server_version").fetchone()[0].split()[0]
+    return "SQLite " + database.execute_sql("SELECT sqlite_version()").fetchone()[0]
+
+
+def table(figures):
+    """The figures as a Markdown table."""
+    checks, imp = figures["checks"], figures["import"]
+    found, totals = checks["found"], checks["totals"]
+    report = json.loads(imp["job"].report)
+    lines = [
+        ("Database", figures["kind"]),
+        ("Machine", f"{figures['nproc']} CPU (nproc), Python {platform.python_version()}, "
+                    f"load average {figures['load']:.2f} at the start"),
+        ("Participants generated (N)", f"{figures['n']:,}"),
+        ("Generation (insert_many, batches of 1000)",
+         f"{figures['generate_s']:.2f} s ({figures['n'] / figures['generate_s']:,.0f} records/s)"),
+        (f"find_duplicates, {sum(totals.values())} probes", f"p50 {checks['p50']:.1f} ms, p95 {checks['p95']:.1f} ms, "
+                                                            f"max {checks['max']:.1f} ms"),
+        ("Probes with a match", f"perturbed copies {found['copy']}/{totals['copy']}, "
+                                f"new people {found['new']}/{totals['new']}"),
+        (f"Import phase 1: upload + check, {imp['rows']:,} rows",
+         f"{imp['check_s']:.2f} s ({imp['rows'] / imp['check_s']:,.0f} rows/s)"),
+        (f"Import phase 2: import, {imp['rows']:,} rows",
+         f"{imp['import_s']:.2f} s ({imp['rows'] / imp['import_s']:,.0f} rows/s)"),
+        ("Rows imported (new, no likely duplicate)", f"{imp['added']:,} of {imp['rows']:,} "
+                                                     f"({report['with_duplicates']} held back as likely duplicates, "
+                                                     f"{len(report['errors'])} cell errors)"),
+    ]
+    return "\n".join(["| Measure | Value |", "|---|---|"] + [f"| {a} | {b} |" for a, b in lines])
+
+
+def run(url, args):
+    """Build the app on url, run every measurement and return the figures."""
+    app = create_app(bench_config(url))
+    load = os.getloadavg()[0]  # other work on the machine slows every figure
+    rng = random.Random(args.seed)
+    people = People(rng)
+    with app.app_context(), app.test_request_context(), database.connection_context():
+        migrate()
+        user = create_user("bench", "Benchmark officer", "officer", "bench-password-1")
+        generate_s, registered = generate(args.participants, people, user)
+        checks = time_checks(probes(args.checks, registered, people))
+        content = import_sheet([people.person() for _ in range(args.import_rows)])
+        imported = time_import(user, content, args.import_rows)
+        return {"kind": database_kind(), "nproc": len(os.sched_getaffinity(0)), "load": load, "n": args.participants,
+                "generate_s": generate_s, "checks": checks, "import": imported}
+
+
+def main(argv=None):
+    """Run the benchmark on the chosen database and print the table."""
+    args = parse_args(argv)
+    if args.database_url:
+        if args.database_url.startswith("postgres"):
+            reset_postgres(args.database_url)
+        print(table(run(args.database_url, args)))
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-registry-") as folder:
+        print(table(run("sqlite:///" + str(Path(folder) / "bench.sqlite3"), args)))
+
+
+if __name__ == "__main__":
+    main()
