@@ -29,7 +29,9 @@ def open_database(url):
         path = db_url.parse(url)["database"]
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS)
+        # BEGIN IMMEDIATE: a transaction that reads then writes takes the write lock up front, so
+        # a second writer waits (busy timeout) instead of failing with "database is locked".
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE")
     return db_url.connect(url)
 
 
