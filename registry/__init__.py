@@ -61,11 +61,17 @@ def _register_blueprints(app):
     from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp
     from registry.beneficiaries.views import bp as beneficiaries_bp
     from registry.main.views import bp as main_bp
+    from registry.programs.attendance_views import bp as attendance_bp
+    from registry.programs.cohort_views import bp as cohorts_bp
+    from registry.programs.enrollment_views import bp as enrollments_bp
+    from registry.programs.program_views import bp as programs_bp
+    from registry.programs.signin_views import bp as signin_bp
     from registry.static_files import bp as files_bp
     from registry.users.views import bp as users_bp
 
     for bp in (auth_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
-               beneficiary_imports_bp, beneficiary_exports_bp):
+               beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
+               attendance_bp, signin_bp):
         app.register_blueprint(bp)
 
 

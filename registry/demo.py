@@ -11,6 +11,7 @@ from registry.auth.models import User
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.services import register_beneficiary
 from registry.db import database
+from registry.demo_training import seed_training
 from registry.users.services import create_user
 
 DEMO_PASSWORD = "registry-demo"
@@ -95,7 +96,9 @@ def seed_demo():
     with database.atomic():
         for username, full_name, role, provinces, language in DEMO_USERS:
             create_user(username, full_name, role, DEMO_PASSWORD, provinces, language)
-        _seed_participants(User.get(User.username == "admin"))  # all provinces: the demo spans several
+        admin = User.get(User.username == "admin")  # all provinces: the demo spans several
+        _seed_participants(admin)
+        seed_training(admin, User.get(User.username == "trainer"))
         record_event("demo.seed", detail={"participants": DEMO_PARTICIPANTS + 1})
     return True
 

@@ -61,6 +61,11 @@ def test_seed_demo_loads_once_and_prints_logins(runner):
     assert len(people) == DEMO_PARTICIPANTS + 1  # and one likely duplicate to merge
     assert any(p.given_name_km for p in people) and any(p.given_name for p in people)
     assert len({p.province_id for p in people}) > 1
+    from registry.programs.models import Attendance, Cohort, Enrollment
+
+    assert Cohort.select().count() == 3 and Attendance.select().count() > 100
+    statuses = {e.status for e in Enrollment.select()}
+    assert {"completed", "dropped_out", "active"} <= statuses
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert User.select().count() == len(DEMO_USERS)

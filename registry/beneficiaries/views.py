@@ -10,6 +10,7 @@ from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries import display, queries, services
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.history import profile_history
+from registry.beneficiaries.profile_sections import profile_sections
 from registry.beneficiaries.search_form import SearchForm
 from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
@@ -61,7 +62,7 @@ def profile(code):
         return moved
     services.record_view(beneficiary, current_user._get_current_object())
     return render_template("beneficiaries/profile.html", b=beneficiary, history=profile_history(beneficiary),
-                           confirm=ConfirmForm())
+                           sections=profile_sections(beneficiary), confirm=ConfirmForm())
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])

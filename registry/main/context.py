@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry.auth.models import ADMIN, OFFICER, ROLES
+from registry.auth.models import ADMIN, OFFICER, ROLES, TRAINER
 from registry.reference.models import Province
 from registry.users.forms import ROLE_LABELS
 
@@ -11,6 +11,8 @@ from registry.users.forms import ROLE_LABELS
 NAV = [
     ("main.home", _l("Home"), ROLES),
     ("beneficiaries.index", _l("Participants"), (ADMIN, OFFICER)),
+    ("cohorts.index", _l("Training"), (ADMIN, OFFICER, TRAINER)),
+    ("programs.index", _l("Programs"), (ADMIN,)),
     ("users.index", _l("Users"), (ADMIN,)),
 ]
 

@@ -1,0 +1,59 @@
+"""The training part of the demo: programs, cohorts around today, sessions, enrollments, attendance."""
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from registry.beneficiaries.models import Beneficiary
+from registry.programs import enrollment as enrolling
+from registry.programs import services
+from registry.programs.attendance import record_attendance
+from registry.programs.models import Enrollment, TrainingSession
+
+PROGRAMS = [("Sewing and garment", "garment", "Decent Work Award 2026", Decimal("0.8"), False),
+            ("Motorbike repair", "mechanics", "Decent Work Award 2026", Decimal("0.8"), True),
+            ("Hospitality", "tourism", "Safe Migration Grant", Decimal("0.75"), False)]
+
+
+def _cohorts(today):
+    """(program index, name, province, start, end, weekdays): one ended, one running today, one elsewhere."""
+    return [(0, "Sewing Battambang 2026-A", "02", today - timedelta(weeks=12), today - timedelta(days=1), (0, 2, 4)),
+            (1, "Motorbike repair Battambang 2026-B", "02", today - timedelta(days=26), today + timedelta(days=60),
+             (0, 1, 2, 3, 4, 5, 6)),
+            (2, "Hospitality Siem Reap 2026", "17", today - timedelta(weeks=8), today + timedelta(weeks=3), (1, 3))]
+
+
+def _mark(rng, weak):
+    """A realistic mark: most present, some late, a few excused or absent; weak attenders miss more."""
+    roll = rng.random() - (0.45 if weak else 0)
+    return "present" if roll > 0.15 else "late" if roll > 0.1 else "excused" if roll > 0.06 else "absent"
+
+
+def seed_training(admin, trainer, rng=None, today=None):
+    """Create the demo's programs and cohorts, enroll participants of each province and take attendance."""
+    rng, today = rng or random.Random(2026), today or date.today()
+    programs = [services.save_program(None, dict(zip(("name", "sector", "donor_award", "min_attendance",
+                                                      "assessment_required"), p)), admin) for p in PROGRAMS]
+    for index, name, province, start, end, weekdays in _cohorts(today):
+        cohort = services.save_cohort(None, {"program": programs[index], "name": name, "venue": "Provincial centre",
+                                             "province": province, "start_on": start, "end_on": end,
+                                             "capacity": 12}, [trainer.id] if province == "02" else [], admin)
+        services.generate_sessions(cohort, weekdays, Decimal("3"), [], admin)
+        people = list(Beneficiary.listed().where(Beneficiary.province == province).order_by(Beneficiary.id))
+        enrollments = [enrolling.enroll(cohort, b, start, admin) for b in people[index * 3:index * 3 + 12]]
+        _take_attendance(cohort, enrollments, trainer, rng, today)
+        if end < today:
+            _finish(cohort, enrollments, admin, end)
+
+
+def _take_attendance(cohort, enrollments, trainer, rng, today):
+    weak = {e.id for e in enrollments[-2:]}  # two people who attend badly
+    seated = [e for e in enrollments if e.status != "waitlisted"]
+    for session in cohort.sessions.where(TrainingSession.held_on < today).order_by(TrainingSession.held_on):
+        record_attendance(session, {e.id: _mark(rng, e.id in weak) for e in seated}, trainer, today=today)
+
+
+def _finish(cohort, enrollments, admin, end):
+    """The ended cohort: one dropped out midway, everyone who met the rule completed."""
+    leaver = Enrollment.get_by_id(enrollments[-1].id)  # attendance may have made it active since
+    enrolling.change_status(leaver, "dropped_out", end - timedelta(weeks=6), admin, reason="Left to work in Thailand")
+    enrolling.complete_all_meeting_rule(cohort, end, admin)

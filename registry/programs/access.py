@@ -1,0 +1,35 @@
+"""Who may open a cohort: officers and admins within their provinces, trainers only their own cohorts."""
+from flask import abort
+from flask_login import current_user
+
+from registry.auth.models import TRAINER
+from registry.programs.models import Cohort, CohortTrainer, TrainingSession
+
+
+def visible_cohorts():
+    """The cohorts the signed-in user may see (a query)."""
+    query = Cohort.select()
+    if current_user.role == TRAINER:
+        return query.join(CohortTrainer).where(CohortTrainer.trainer == current_user.id)
+    codes = current_user.province_codes()
+    return query if codes is None else query.where(Cohort.province.in_(sorted(codes)))
+
+
+def get_cohort_or_404(cohort_id):
+    """A cohort the user may see; 404 outside their provinces, 403 for a trainer not assigned to it."""
+    cohort = Cohort.get_or_none(Cohort.id == cohort_id)
+    if cohort is None or (current_user.role != TRAINER and not current_user.in_scope(cohort.province_id)):
+        abort(404)
+    if current_user.role == TRAINER and not CohortTrainer.select().where(
+            (CohortTrainer.cohort == cohort) & (CohortTrainer.trainer == current_user.id)).exists():
+        abort(403)
+    return cohort
+
+
+def get_session_or_404(session_id):
+    """A training session of a cohort the user may see (the same rules as its cohort)."""
+    session = TrainingSession.get_or_none(TrainingSession.id == session_id)
+    if session is None:
+        abort(404)
+    get_cohort_or_404(session.cohort_id)
+    return session

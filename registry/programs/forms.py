@@ -1,0 +1,150 @@
+"""Forms of the training pages."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
+                     SubmitField, TextAreaField, widgets)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from registry.auth.models import TRAINER, User
+from registry.programs.choices import STATUS_LABELS, WEEKDAYS
+from registry.programs.models import Program
+
+
+
+class CheckboxList(SelectMultipleField):
+    """Several choices shown as checkboxes."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+def _text(label, length):
+    """An optional text field that is "" (never None) when left out."""
+    return StringField(label, validators=[Optional(), Length(max=length)], filters=[lambda v: (v or "").strip()])
+
+
+class ProgramForm(FlaskForm):
+    """A program and its completion rule."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    sector = _text(_l("Sector"), 80)
+    donor_award = _text(_l("Donor award"), 120)
+    min_attendance_percent = IntegerField(_l("Minimum attendance to complete (%)"), default=80,
+                                          validators=[InputRequired(), NumberRange(min=0, max=100)])
+    assessment_required = BooleanField(_l("A final assessment must be passed"))
+    active = BooleanField(_l("Offered (active)"), default=True)
+    submit = SubmitField(_l("Save"))
+
+
+class CohortForm(FlaskForm):
+    """A cohort: program, place, dates, capacity and trainers."""
+
+    program = SelectField(_l("Program"), coerce=int, validators=[InputRequired()])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    venue = _text(_l("Venue"), 200)
+    province = SelectField(_l("Province"), validators=[InputRequired()])
+    start_on = DateField(_l("Start date"), validators=[InputRequired()])
+    end_on = DateField(_l("End date"), validators=[InputRequired()])
+    capacity = IntegerField(_l("Capacity"), default=25, validators=[InputRequired(), NumberRange(min=1, max=500)])
+    trainers = CheckboxList(_l("Trainers"), coerce=int)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.program.choices = [SelectChoice(p.id, p.name) for p in Program.select().where(Program.active)
+                                .order_by(Program.name)]
+        self.province.choices = [SelectChoice(p.code, f"{p.code} {p.name}") for p in provinces]
+        self.trainers.choices = [SelectChoice(u.id, u.full_name) for u in User.select().where(
+            (User.role == TRAINER) & User.active).order_by(User.full_name)]
+
+    def validate_end_on(self, field):
+        """The end is not before the start."""
+        if self.start_on.data and field.data and field.data < self.start_on.data:
+            raise ValidationError(_l("The cohort cannot end before it starts."))
+
+
+class ScheduleForm(FlaskForm):
+    """Generate sessions on some weekdays between the cohort's dates."""
+
+    weekdays = CheckboxList(_l("Days of the week"), coerce=int, choices=WEEKDAYS, default=[0, 2, 4],
+                            validators=[DataRequired(message=_l("Choose at least one day."))])
+    hours = DecimalField(_l("Hours per session"), default=3, places=1,
+                         validators=[InputRequired(), NumberRange(min=0.5, max=12)])
+    holidays = TextAreaField(_l("Holidays to skip (one date a line, e.g. 2026-04-14)"), validators=[Optional()])
+    submit = SubmitField(_l("Add the sessions"))
+
+    def holiday_dates(self):
+        """The holidays as dates; a ValidationError names a line that is not one."""
+        days = []
+        for line in (self.holidays.data or "").split():
+            try:
+                days.append(date.fromisoformat(line.strip()))
+            except ValueError:
+                raise ValidationError(_l("Not a date: %(line)s (write it as 2026-04-14).", line=line)) from None
+        return days
+
+    def validate_holidays(self, field):
+        """Every line is a date."""
+        self.holiday_dates()
+
+
+class SessionForm(FlaskForm):
+    """One session's day and length."""
+
+    held_on = DateField(_l("Date"), validators=[InputRequired()])
+    hours = DecimalField(_l("Hours"), default=3, places=1, validators=[InputRequired(), NumberRange(min=0.5, max=12)])
+    submit = SubmitField(_l("Save"))
+
+
+class EnrollForm(FlaskForm):
+    """Enroll participants by code (one per line or separated by spaces or commas)."""
+
+    codes = TextAreaField(_l("Participant codes"), validators=[DataRequired()])
+    enrolled_on = DateField(_l("Enrollment date"), default=date.today, validators=[InputRequired()])
+    submit = SubmitField(_l("Enroll"))
+
+    def code_list(self):
+        """The codes typed, upper-cased, without repeats."""
+        seen = []
+        for code in (self.codes.data or "").replace(",", " ").split():
+            if code.upper() not in seen:
+                seen.append(code.upper())
+        return seen
+
+
+class StatusForm(FlaskForm):
+    """Move an enrollment to another status."""
+
+    status = SelectField(_l("New status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()
+                                                    if k not in ("waitlisted",)])
+    on = DateField(_l("Date of the change"), default=date.today, validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason (for leaving)"), validators=[Optional(), Length(max=1000)])
+    override_reason = TextAreaField(_l("Complete below the rule because…"), validators=[Optional(), Length(max=1000)])
+    submit = SubmitField(_l("Change"))
+
+
+class AssessmentForm(FlaskForm):
+    """The final assessment and the soft-skills scores."""
+
+    assessment_passed = SelectField(_l("Final assessment"), choices=[
+        SelectChoice("", _l("Not assessed")), SelectChoice("yes", _l("Passed")), SelectChoice("no", _l("Not passed"))])
+    pre_score = DecimalField(_l("Soft-skills score before"), places=1,
+                             validators=[Optional(), NumberRange(min=0, max=1000)])
+    post_score = DecimalField(_l("Soft-skills score after"), places=1,
+                              validators=[Optional(), NumberRange(min=0, max=1000)])
+    submit = SubmitField(_l("Save"))
+
+    def values(self):
+        """The values as the service takes them."""
+        passed = {"yes": True, "no": False}.get(self.assessment_passed.data)
+        return {"assessment_passed": passed, "pre_score": self.pre_score.data, "post_score": self.post_score.data}
+
+
+class DateForm(FlaskForm):
+    """A date, for actions such as completing everyone who meets the rule."""
+
+    on = DateField(_l("Date"), default=date.today, validators=[InputRequired()])
+    submit = SubmitField(_l("Complete them"))

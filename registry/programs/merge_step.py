@@ -1,0 +1,27 @@
+"""Training's part in merging two participants: their enrollments (and so attendance) move to the survivor."""
+from flask_babel import gettext as _
+
+from registry.beneficiaries.merging import MergeStep, register_merge_step
+from registry.programs.models import Cohort, Enrollment
+
+
+def move_enrollments(survivor, duplicate):
+    """Move the duplicate's enrollments; one in a cohort where the survivor is too stays, reported."""
+    taken = {e.cohort_id for e in Enrollment.select(Enrollment.cohort).where(Enrollment.beneficiary == survivor)}
+    theirs = list(Enrollment.select().where(Enrollment.beneficiary == duplicate))
+    movable = [e.id for e in theirs if e.cohort_id not in taken]
+    if movable:
+        Enrollment.update(beneficiary=survivor).where(Enrollment.id.in_(movable)).execute()
+    conflicts = [_("Both records were enrolled in %(cohort)s: the enrollment of %(code)s stays with it; "
+                   "compare the two and withdraw one.", cohort=Cohort.get_by_id(e.cohort_id).name,
+                   code=duplicate.code) for e in theirs if e.cohort_id in taken]
+    return {"enrollments": movable, "duplicate": duplicate.id}, conflicts
+
+
+def move_back(moved):
+    """Undo: the moved enrollments go back to the restored duplicate."""
+    if moved["enrollments"]:
+        Enrollment.update(beneficiary=moved["duplicate"]).where(Enrollment.id.in_(moved["enrollments"])).execute()
+
+
+register_merge_step(MergeStep("enrollments", move=move_enrollments, undo=move_back))

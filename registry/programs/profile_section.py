@@ -1,0 +1,15 @@
+"""Training on a participant's profile: their enrollments with status and attendance rate."""
+from registry.beneficiaries.profile_sections import ProfileSection, register_profile_section
+from registry.programs.attendance import rates
+from registry.programs.models import Cohort, Enrollment, Program
+
+
+def enrollments_of(beneficiary):
+    """The participant's enrollments (newest first) with their rates."""
+    enrollments = list(Enrollment.select(Enrollment, Cohort, Program).join(Cohort).join(Program)
+                       .where(Enrollment.beneficiary == beneficiary).order_by(Enrollment.enrolled_on.desc()))
+    return {"enrollments": enrollments,
+            "rates": rates(Enrollment.select().where(Enrollment.beneficiary == beneficiary))}
+
+
+register_profile_section(ProfileSection("training", "programs/_profile_enrollments.html", enrollments_of))

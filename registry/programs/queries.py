@@ -1,0 +1,67 @@
+"""Reading training: a cohort's roster with rates and flags, and its attendance grid."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from registry.beneficiaries.models import Beneficiary
+from registry.programs.attendance import rates
+from registry.programs.models import ATTENDED, Attendance, Enrollment, TrainingSession
+
+RECENT = 3  # absent from the last three sessions: flagged
+
+
+@dataclass
+class RosterRow:
+    """One enrollment on the cohort page."""
+
+    enrollment: Enrollment
+    rate: object
+    below_rule: bool = False
+    absent_recently: bool = False
+    marks: dict = field(default_factory=dict)  # {session id: status}
+
+
+def held_sessions(cohort, today):
+    """The cohort's sessions that took place (not cancelled, not in the future), in date order."""
+    return list(TrainingSession.select().where((TrainingSession.cohort == cohort) & ~TrainingSession.cancelled
+                                               & (TrainingSession.held_on <= today))
+                .order_by(TrainingSession.held_on, TrainingSession.id))
+
+
+def roster(cohort, today=None):
+    """The cohort's enrollments with their rate, flags and marks; a fixed number of queries."""
+    today = today or date.today()
+    enrollments = (Enrollment.select(Enrollment, Beneficiary).join(Beneficiary)
+                   .where(Enrollment.cohort == cohort)
+                   .order_by(Beneficiary.family_name, Beneficiary.given_name, Beneficiary.family_name_km))
+    found = rates(Enrollment.select().where(Enrollment.cohort == cohort), today)
+    marks = {}
+    for eid, sid, status in (Attendance.select(Attendance.enrollment, Attendance.session, Attendance.status)
+                             .join(Enrollment).where(Enrollment.cohort == cohort).tuples()):
+        marks.setdefault(eid, {})[sid] = status
+    last = held_sessions(cohort, today)[-RECENT:]
+    recent = [s.id for s in last]
+    minimum = cohort.program.min_attendance
+    rows = []
+    for enrollment in enrollments:
+        rate = found[enrollment.id]
+        mine = marks.get(enrollment.id, {})
+        rows.append(RosterRow(
+            enrollment, rate, marks=mine,
+            below_rule=rate.value is not None and Decimal(str(rate.value)) < minimum,
+            absent_recently=len(recent) == RECENT and enrollment.status in ("enrolled", "active")
+            and enrollment.enrolled_on <= last[0].held_on
+            and not any(mine.get(sid) in ATTENDED for sid in recent)))
+    return rows
+
+
+def session_roster(session):
+    """The people open on a session's day with their mark for that session only ({id: status} in .marks)."""
+    enrollments = (Enrollment.select(Enrollment, Beneficiary).join(Beneficiary)
+                   .where((Enrollment.cohort == session.cohort_id) & (Enrollment.status != "waitlisted")
+                          & (Enrollment.enrolled_on <= session.held_on)
+                          & (Enrollment.ended_on.is_null() | (Enrollment.ended_on >= session.held_on)))
+                   .order_by(Beneficiary.family_name, Beneficiary.given_name, Beneficiary.family_name_km))
+    marks = dict(Attendance.select(Attendance.enrollment, Attendance.status)
+                 .where(Attendance.session == session).tuples())
+    return [RosterRow(e, rate=None, marks={session.id: marks[e.id]} if e.id in marks else {}) for e in enrollments]
