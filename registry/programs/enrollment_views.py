@@ -1,5 +1,5 @@
 """Enrollment pages (officers and admins): enroll by code, change status, assessment, complete all."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,6 +7,9 @@ from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.queries import in_scope
+from registry.beneficiaries.queries import search as search_participants
+from registry.beneficiaries.search_form import SearchForm
+from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import enrollment as enrolling
 from registry.programs.access import get_cohort_or_404
 from registry.programs.attendance import rate_of
@@ -26,11 +29,15 @@ def get_enrollment_or_404(cohort_id, enrollment_id):
     return enrollment
 
 
+CANDIDATES_SHOWN = 200
+
+
 @bp.route("/<int:cohort_id>/enroll", methods=["GET", "POST"])
 def enroll(cohort_id):
-    """Enroll participants by their codes; the full cohort puts the rest on its waitlist."""
+    """Enroll participants ticked in a filtered list or typed by code; a full cohort puts the rest on its waitlist."""
     cohort = get_cohort_or_404(cohort_id)
     form = EnrollForm()
+    search = SearchForm(request.args, provinces=provinces_in_scope())
     if form.validate_on_submit():
         codes = form.code_list()
         people = list(in_scope().where(Beneficiary.code.in_(codes)))
@@ -47,7 +54,18 @@ def enroll(cohort_id):
             flash(_("No participant in your provinces with these codes: %(codes)s.", codes=", ".join(unknown)),
                   "danger")
         return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
-    return render_template("cohorts/enroll.html", cohort=cohort, form=form)
+    return render_template("cohorts/enroll.html", cohort=cohort, form=form, search=search,
+                           candidates=_candidates(cohort, search))
+
+
+def _candidates(cohort, search):
+    """Active participants matching the filters who are not in the cohort yet (the first 200)."""
+    if not request.args:
+        return None
+    filters = search.filters() if search.validate() else {}
+    enrolled = Enrollment.select(Enrollment.beneficiary).where(Enrollment.cohort == cohort)
+    return (search_participants(**{**filters, "status": "active"}).where(Beneficiary.id.not_in(enrolled))
+            .limit(CANDIDATES_SHOWN))
 
 
 @bp.route("/<int:cohort_id>/enrollments/<int:enrollment_id>", methods=["GET", "POST"])

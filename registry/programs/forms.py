@@ -100,16 +100,25 @@ class SessionForm(FlaskForm):
 
 
 class EnrollForm(FlaskForm):
-    """Enroll participants by code (one per line or separated by spaces or commas)."""
+    """Enroll participants ticked in a filtered list, or typed by code (one per line, or spaced)."""
 
-    codes = TextAreaField(_l("Participant codes"), validators=[DataRequired()])
+    codes = TextAreaField(_l("Participant codes"), validators=[Optional()])
+    picked = SelectMultipleField(validate_choice=False)  # the ticked rows of the filtered list
     enrolled_on = DateField(_l("Enrollment date"), default=date.today, validators=[InputRequired()])
     submit = SubmitField(_l("Enroll"))
 
+    def validate(self, extra_validators=None):
+        """Someone to enroll, ticked or typed (a form-level rule: both fields may be empty)."""
+        valid = super().validate(extra_validators)
+        if valid and not self.code_list():
+            self.codes.errors.append(_l("Tick participants in the list or type their codes."))
+            return False
+        return valid
+
     def code_list(self):
-        """The codes typed, upper-cased, without repeats."""
+        """The codes ticked and typed, upper-cased, without repeats."""
         seen = []
-        for code in (self.codes.data or "").replace(",", " ").split():
+        for code in [*(self.picked.data or []), *(self.codes.data or "").replace(",", " ").split()]:
             if code.upper() not in seen:
                 seen.append(code.upper())
         return seen

@@ -1,4 +1,5 @@
 """Training pages over HTTP: roles, trainer assignment, province scope, the attendance page."""
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -158,3 +159,30 @@ def test_the_participant_profile_shows_training_with_the_rate(client, auth, coho
     auth.login_as("officer")
     page = client.get(f"/beneficiaries/{people[0].beneficiary.code}").get_data(as_text=True)
     assert "Sewing Battambang" in page and "1 / 3 (33%)" in page
+
+
+def test_enroll_many_from_a_filtered_list(client, auth, create_cohort, create_beneficiary):
+    cohort = create_cohort()
+    for n, sex in enumerate(["female", "female", "male"]):
+        create_beneficiary(given_name=f"P{n}", sex=sex, date_of_birth=date(1990 + n, 1, 1))
+    auth.login_as("officer")
+    page = client.get(f"/cohorts/{cohort.id}/enroll?sex=female").get_data(as_text=True)
+    offered = sorted(set(re.findall(r'name="picked" value="(BR-\d+)"', page)))
+    assert offered == ["BR-000001", "BR-000002"]
+    client.post(f"/cohorts/{cohort.id}/enroll", data={"picked": offered, "enrolled_on": "2026-03-02"})
+    assert Enrollment.select().count() == 2
+    page = client.get(f"/cohorts/{cohort.id}/enroll?sex=female").get_data(as_text=True)
+    assert "Nobody matches who is not already in this cohort." in page
+    assert b"Tick participants" in client.post(f"/cohorts/{cohort.id}/enroll", data={"enrolled_on": "2026-03-02"}).data
+
+
+def test_an_officer_moves_a_session(client, auth, cohort_with_people):
+    cohort, _people, _trainer = cohort_with_people
+    session = first_session(cohort)
+    auth.login_as("officer")
+    client.post(f"/cohorts/{cohort.id}/sessions/{session.id}", data={"held_on": "2026-03-03", "hours": "2.5"})
+    moved = TrainingSession.get_by_id(session.id)
+    assert (moved.held_on, moved.hours) == (date(2026, 3, 3), Decimal("2.5"))
+    page = client.post(f"/cohorts/{cohort.id}/sessions/{session.id}", data={"held_on": "2027-01-01", "hours": "2"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "between the cohort&#39;s start and end dates" in page
