@@ -61,6 +61,7 @@ def _register_blueprints(app):
     from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp
     from registry.beneficiaries.views import bp as beneficiaries_bp
     from registry.main.views import bp as main_bp
+    from registry.outcomes.views import bp as outcomes_bp
     from registry.programs.attendance_views import bp as attendance_bp
     from registry.programs.cohort_views import bp as cohorts_bp
     from registry.programs.enrollment_views import bp as enrollments_bp
@@ -71,7 +72,7 @@ def _register_blueprints(app):
 
     for bp in (auth_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
                beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
-               attendance_bp, signin_bp):
+               attendance_bp, signin_bp, outcomes_bp):
         app.register_blueprint(bp)
 
 

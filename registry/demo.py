@@ -1,6 +1,6 @@
 """`flask seed-demo`: a small, realistic demo so that a newcomer sees a living registry."""
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import click
 from flask.cli import with_appcontext
@@ -35,6 +35,7 @@ GIVEN_NAMES = [("Chanthy", "ចាន់ធី", "female"), ("Dara", "ដារ�
 DEMO_PROVINCES = ["01", "02", "02", "02", "17", "12"]
 COUNTRIES = ["Thailand", "Thailand", "Malaysia", "South Korea"]
 DEMO_PARTICIPANTS = 40
+REGISTERED_ON = date.today() - timedelta(days=300)
 
 
 def _demo_person(rng, number):
@@ -58,7 +59,8 @@ def _demo_person(rng, number):
         "baseline_employment": rng.choice(["unemployed", "unemployed", "self_employed", "wage_employed"]),
         "baseline_monthly_income": rng.choice([0, 0, 60, 90, 150]), "baseline_income_currency": "USD",
         "consent_data_use": number % 9 != 0, "consent_follow_up": number % 9 != 0, "consent_photos": False,
-        "consent_on": date(2026, rng.randint(1, 10), rng.randint(1, 28)), "registered_on": date(2026, 10, 1),
+        # Registered (and consent recorded) before any of the demo's training, which starts 40 weeks ago.
+        "consent_on": REGISTERED_ON, "registered_on": REGISTERED_ON,
     }
 
 

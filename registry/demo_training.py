@@ -15,11 +15,14 @@ PROGRAMS = [("Sewing and garment", "garment", "Decent Work Award 2026", Decimal(
 
 
 def _cohorts(today):
-    """(program index, name, province, start, end, weekdays): one ended, one running today, one elsewhere."""
-    return [(0, "Sewing Battambang 2026-A", "02", today - timedelta(weeks=12), today - timedelta(days=1), (0, 2, 4)),
+    """(program index, name, province, start, end, weekdays, first person): one ended months ago (with
+    follow-ups), one just ended, one running today, one elsewhere."""
+    return [(2, "Hospitality Battambang 2026-early", "02", today - timedelta(weeks=40), today - timedelta(weeks=30),
+             (1, 3), 6),
+            (0, "Sewing Battambang 2026-A", "02", today - timedelta(weeks=12), today - timedelta(days=1), (0, 2, 4), 0),
             (1, "Motorbike repair Battambang 2026-B", "02", today - timedelta(days=26), today + timedelta(days=60),
-             (0, 1, 2, 3, 4, 5, 6)),
-            (2, "Hospitality Siem Reap 2026", "17", today - timedelta(weeks=8), today + timedelta(weeks=3), (1, 3))]
+             (0, 1, 2, 3, 4, 5, 6), 3),
+            (2, "Hospitality Siem Reap 2026", "17", today - timedelta(weeks=8), today + timedelta(weeks=3), (1, 3), 0)]
 
 
 def _mark(rng, weak):
@@ -33,16 +36,17 @@ def seed_training(admin, trainer, rng=None, today=None):
     rng, today = rng or random.Random(2026), today or date.today()
     programs = [services.save_program(None, dict(zip(("name", "sector", "donor_award", "min_attendance",
                                                       "assessment_required"), p)), admin) for p in PROGRAMS]
-    for index, name, province, start, end, weekdays in _cohorts(today):
+    for index, name, province, start, end, weekdays, first in _cohorts(today):
         cohort = services.save_cohort(None, {"program": programs[index], "name": name, "venue": "Provincial centre",
                                              "province": province, "start_on": start, "end_on": end,
                                              "capacity": 12}, [trainer.id] if province == "02" else [], admin)
         services.generate_sessions(cohort, weekdays, Decimal("3"), [], admin)
         people = list(Beneficiary.listed().where(Beneficiary.province == province).order_by(Beneficiary.id))
-        enrollments = [enrolling.enroll(cohort, b, start, admin) for b in people[index * 3:index * 3 + 12]]
+        enrollments = [enrolling.enroll(cohort, b, start, admin) for b in people[first:first + 12]]
         _take_attendance(cohort, enrollments, trainer, rng, today)
         if end < today:
             _finish(cohort, enrollments, admin, end)
+            _follow_up(cohort, admin, rng, today)
 
 
 def _take_attendance(cohort, enrollments, trainer, rng, today):
@@ -57,3 +61,26 @@ def _finish(cohort, enrollments, admin, end):
     leaver = Enrollment.get_by_id(enrollments[-1].id)  # attendance may have made it active since
     enrolling.change_status(leaver, "dropped_out", end - timedelta(weeks=6), admin, reason="Left to work in Thailand")
     enrolling.complete_all_meeting_rule(cohort, end, admin)
+
+
+def _follow_up(cohort, officer, rng, today):
+    """Follow-ups of the completers whose 3- and 6-month windows have passed; a few are left overdue."""
+    from registry.outcomes.models import FollowUpDue
+    from registry.outcomes.services import record_follow_up
+
+    dues = (FollowUpDue.select().join(Enrollment).where((Enrollment.cohort == cohort) & (FollowUpDue.due_on < today))
+            .order_by(FollowUpDue.due_on))
+    for number, due in enumerate(dues):
+        if number % 4 == 0:
+            continue  # left overdue: the due list has something to show
+        on = min(due.due_on + timedelta(days=rng.randint(0, 10)), today)
+        status = rng.choice(["wage_employed", "wage_employed", "self_employed", "unemployed", "migrated_abroad"])
+        values = {"followed_on": on, "reached": True, "method": rng.choice(["phone", "visit"]), "status": status}
+        if status in ("wage_employed", "self_employed"):
+            values.update(job_started_on=due.enrollment.ended_on + timedelta(days=rng.randint(5, 40)),
+                          employer=rng.choice(["Garment factory", "Guesthouse", "Own stall"]),
+                          related_to_training=True, currency="KHR",
+                          monthly_income=Decimal(rng.choice([600000, 800000, 1000000])))
+        if status == "migrated_abroad":
+            values.update(country="Thailand", regular_channels=rng.random() < 0.5)
+        record_follow_up(due.enrollment.beneficiary, values, officer, due.enrollment, due.window_months)

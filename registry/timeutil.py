@@ -1,4 +1,5 @@
-"""Time helpers: timestamps are stored in UTC."""
+"""Time helpers: timestamps are stored in UTC; calendar arithmetic on days."""
+import calendar
 from datetime import datetime, timezone
 
 
@@ -13,3 +14,11 @@ def add_years(day, years):
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day, months):
+    """The same day `months` later; past the end of a shorter month, its last day (31 Aug + 6 = 28/29 Feb)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return day.replace(year=year, month=month + 1, day=min(day.day, last))

@@ -63,7 +63,11 @@ def test_seed_demo_loads_once_and_prints_logins(runner):
     assert len({p.province_id for p in people}) > 1
     from registry.programs.models import Attendance, Cohort, Enrollment
 
-    assert Cohort.select().count() == 3 and Attendance.select().count() > 100
+    assert Cohort.select().count() == 4 and Attendance.select().count() > 100
+    from registry.outcomes.models import FollowUp, FollowUpDue
+
+    assert FollowUp.select().count() > 0
+    assert FollowUpDue.select().where(FollowUpDue.follow_up.is_null()).count() > 0  # some still due
     statuses = {e.status for e in Enrollment.select()}
     assert {"completed", "dropped_out", "active"} <= statuses
     again = runner.invoke(args=["seed-demo"])

@@ -12,6 +12,7 @@ NAV = [
     ("main.home", _l("Home"), ROLES),
     ("beneficiaries.index", _l("Participants"), (ADMIN, OFFICER)),
     ("cohorts.index", _l("Training"), (ADMIN, OFFICER, TRAINER)),
+    ("outcomes.due", _l("Follow-ups"), (ADMIN, OFFICER)),
     ("programs.index", _l("Programs"), (ADMIN,)),
     ("users.index", _l("Users"), (ADMIN,)),
 ]

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
@@ -13,7 +14,10 @@ from registry.programs.choices import STATUS_LABELS
 from registry.programs.models import ENDED_STATUSES, Enrollment, EnrollmentChange
 from registry.programs.services import TrainingError
 
-SEATED = ("enrolled", "active", "completed")  # statuses that take a seat in the cohort
+SEATED = ("enrolled", "active", "completed")
+# Called as hook(enrollment, user) inside the transaction of every status change; features that
+# follow enrollments (outcomes schedules its follow-ups) register here, so programs imports none of them.
+STATUS_HOOKS = []  # statuses that take a seat in the cohort
 TRANSITIONS = {
     "waitlisted": ("enrolled", "withdrawn"),
     "enrolled": ("active", "completed", "dropped_out", "withdrawn"),
@@ -44,7 +48,7 @@ def enroll(cohort, beneficiary, enrolled_on, user):
             record_event("enrollment.create", obj=enrollment, user=user,
                          detail={"cohort": cohort.id, "code": beneficiary.code, "status": status})
     except IntegrityError:
-        raise TrainingError(_l("%(code)s is already in this cohort.", code=beneficiary.code)) from None
+        raise TrainingError(_("%(code)s is already in this cohort.", code=beneficiary.code)) from None
     return enrollment
 
 
@@ -95,12 +99,14 @@ def change_status(enrollment, to_status, on, user, reason="", override_reason=""
         if overridden:
             detail["override"] = override_reason.strip()
         record_event("enrollment.status", obj=enrollment, user=user, detail=detail)
+        for hook in STATUS_HOOKS:
+            hook(enrollment, user)
     return enrollment
 
 
 def _check_change(enrollment, to_status, on, reason):
     if to_status not in TRANSITIONS.get(enrollment.status, ()):
-        raise TrainingError(_l("This enrollment cannot move from %(old)s to %(new)s.",
+        raise TrainingError(_("This enrollment cannot move from %(old)s to %(new)s.",
                                old=label(STATUS_LABELS, enrollment.status), new=label(STATUS_LABELS, to_status)))
     if on < enrollment.enrolled_on or on > date.today():
         raise TrainingError(_l("The date must fall between the enrollment date and today."))

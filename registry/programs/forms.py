@@ -1,6 +1,7 @@
 """Forms of the training pages."""
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
@@ -83,7 +84,8 @@ class ScheduleForm(FlaskForm):
             try:
                 days.append(date.fromisoformat(line.strip()))
             except ValueError:
-                raise ValidationError(_l("Not a date: %(line)s (write it as 2026-04-14).", line=line)) from None
+                # gettext, not lazy_gettext: a lazy string is trusted as HTML by Jinja, and `line` is user input.
+                raise ValidationError(_("Not a date: %(line)s (write it as 2026-04-14).", line=line)) from None
         return days
 
     def validate_holidays(self, field):

@@ -25,3 +25,16 @@ class Province(BaseModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+
+class Setting(BaseModel):
+    """A registry-wide setting an admin changes (the default exchange rate, the fiscal year's first month)."""
+
+    key = CharField(max_length=64, primary_key=True)
+    value = CharField(max_length=200)
+
+    @classmethod
+    def get_value(cls, key, default):
+        """The setting's value, or the default when it was never set."""
+        row = cls.get_or_none(cls.key == key)
+        return row.value if row else default

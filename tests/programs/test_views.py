@@ -186,3 +186,13 @@ def test_an_officer_moves_a_session(client, auth, cohort_with_people):
     page = client.post(f"/cohorts/{cohort.id}/sessions/{session.id}", data={"held_on": "2027-01-01", "hours": "2"},
                        follow_redirects=True).get_data(as_text=True)
     assert "between the cohort&#39;s start and end dates" in page
+
+
+def test_user_input_in_an_error_message_is_escaped(client, auth, create_cohort):
+    cohort = create_cohort()
+    auth.login_as("officer")
+    page = client.post(f"/cohorts/{cohort.id}/schedule", data={"weekdays": ["0"], "hours": "3",
+                                                              "holidays": "<script>alert(1)</script>"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -1,0 +1,31 @@
+"""Where outcomes plugs into the features it follows: completions schedule follow-ups; profiles show them."""
+from registry.beneficiaries.merging import MergeStep, register_merge_step
+from registry.beneficiaries.profile_sections import ProfileSection, register_profile_section
+from registry.outcomes.models import FollowUp
+from registry.outcomes.queries import timeline
+from registry.outcomes.services import schedule_follow_ups
+from registry.programs.enrollment import STATUS_HOOKS
+from registry.programs.models import Enrollment
+
+if schedule_follow_ups not in STATUS_HOOKS:
+    STATUS_HOOKS.append(schedule_follow_ups)
+register_profile_section(ProfileSection("outcomes", "outcomes/_profile_timeline.html", timeline))
+
+
+def move_follow_ups(survivor, duplicate):
+    """In a merge, the duplicate's follow-ups follow their enrollments to the survivor."""
+    moved = [f.id for f in FollowUp.select(FollowUp.id).join(Enrollment).where(
+        (FollowUp.beneficiary == duplicate) & (Enrollment.beneficiary == survivor))]
+    if moved:
+        FollowUp.update(beneficiary=survivor).where(FollowUp.id.in_(moved)).execute()
+    return {"follow_ups": moved, "duplicate": duplicate.id}, []
+
+
+def move_follow_ups_back(moved):
+    """Undo: the follow-ups go back to the restored duplicate."""
+    if moved["follow_ups"]:
+        FollowUp.update(beneficiary=moved["duplicate"]).where(FollowUp.id.in_(moved["follow_ups"])).execute()
+
+
+# Registered after training's step (registry.programs is imported first), so enrollments have moved.
+register_merge_step(MergeStep("follow_ups", move=move_follow_ups, undo=move_follow_ups_back))
