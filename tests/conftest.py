@@ -17,7 +17,7 @@ from registry.users.services import create_user as create_account
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Tables whose rows come from migrations (reference data): kept between tests.
-KEPT_TABLES = {"schema_migration", "province", "counter", "setting"}
+KEPT_TABLES = {"schema_migration", "province", "counter", "setting", "indicator"}
 PASSWORD = "correct horse battery"
 
 

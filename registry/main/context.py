@@ -3,7 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from registry.auth.models import ADMIN, OFFICER, ROLES, TRAINER
+from registry.auth.models import ADMIN, MANAGER, OFFICER, ROLES, TRAINER
 from registry.reference.models import Province
 from registry.users.forms import ROLE_LABELS
 
@@ -13,6 +13,7 @@ NAV = [
     ("beneficiaries.index", _l("Participants"), (ADMIN, OFFICER)),
     ("cohorts.index", _l("Training"), (ADMIN, OFFICER, TRAINER)),
     ("outcomes.due", _l("Follow-ups"), (ADMIN, OFFICER)),
+    ("reports.index", _l("Reports"), (ADMIN, MANAGER, OFFICER)),
     ("programs.index", _l("Programs"), (ADMIN,)),
     ("users.index", _l("Users"), (ADMIN,)),
 ]

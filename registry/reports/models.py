@@ -1,0 +1,39 @@
+"""Indicators kept as data, so that a program can rename, add or drop them without code changes."""
+from peewee import BooleanField, CharField, DecimalField, ForeignKeyField, IntegerField, TextField
+
+from registry.db import BaseModel
+
+
+class Indicator(BaseModel):
+    """One indicator of the report: its code, title, definition, computation and disaggregations."""
+
+    code = CharField(max_length=32, unique=True)
+    title = CharField(max_length=300)
+    definition = TextField(default="")
+    computation = CharField(max_length=40)  # a key of registry.reports.computations.COMPUTATIONS
+    disaggregations = CharField(max_length=200, default="sex,age_band,category,province,disability,program")
+    baseline = DecimalField(max_digits=14, decimal_places=4, null=True)
+    position = IntegerField(default=0)
+    active = BooleanField(default=True)
+
+    def disaggregation_list(self):
+        """The disaggregations, in order."""
+        return [d.strip() for d in self.disaggregations.split(",") if d.strip()]
+
+    @classmethod
+    def reported(cls):
+        """The active indicators in report order."""
+        return cls.select().where(cls.active).order_by(cls.position, cls.code)
+
+
+class IndicatorTarget(BaseModel):
+    """A target for a fiscal year (quarter 0) or one of its quarters (1-4)."""
+
+    indicator = ForeignKeyField(Indicator, backref="targets", on_delete="CASCADE")
+    fiscal_year = IntegerField()
+    quarter = IntegerField(default=0)
+    target = DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta:
+        table_name = "indicator_target"
+        indexes = ((("indicator", "fiscal_year", "quarter"), True),)

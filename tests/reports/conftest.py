@@ -1,0 +1,65 @@
+"""Makers for report tests: people, enrollments with chosen dates, follow-ups."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from registry.auth.models import User
+from registry.outcomes.services import record_follow_up
+from registry.programs import enrollment as enrolling
+from registry.programs.models import Enrollment
+from registry.reports.indicators import indicator_report
+from registry.reports.periods import Period
+from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+
+
+@pytest.fixture
+def officer(app_ctx, registrar):  # noqa: F811
+    """The officer making every change."""
+    return User.get_by_id(registrar.id)
+
+
+@pytest.fixture
+def training(officer, create_cohort):  # noqa: F811
+    """A cohort over 2025-2026 with no sessions (so no completion rule blocks the changes: overrides are written)."""
+    return create_cohort(start_on=date(2025, 1, 1), end_on=date(2026, 12, 31))
+
+
+@pytest.fixture
+def person(create_beneficiary):  # noqa: F811
+    """A distinct participant each call: person(n, **values)."""
+    def make(n, **values):
+        return create_beneficiary(given_name=f"Person{n}", date_of_birth=values.pop("born", date(1990, 1, n)),
+                                  **values)
+    return make
+
+
+@pytest.fixture
+def enrolled(officer, training):
+    """enrolled(beneficiary, on, cohort=None, completed_on=None, ended=None, reason=None) -> enrollment."""
+    def make(beneficiary, on, cohort=None, completed_on=None, ended=None, pre=None, post=None):
+        enrollment = enrolling.enroll(cohort or training, beneficiary, on, officer)
+        if pre is not None:
+            enrolling.set_assessment(enrollment, {"pre_score": Decimal(pre), "post_score": Decimal(post)}, officer)
+        if completed_on:
+            enrolling.change_status(enrollment, "completed", completed_on, officer, override_reason="test data")
+        elif ended:
+            enrolling.change_status(enrollment, ended[0], ended[1], officer, reason="left")
+        return Enrollment.get_by_id(enrollment.id)
+    return make
+
+
+@pytest.fixture
+def followed(officer):
+    """followed(enrollment, on, status="wage_employed", **values) -> follow-up (reached)."""
+    def make(enrollment, on, status="wage_employed", reached=True, **values):
+        return record_follow_up(enrollment.beneficiary, {"followed_on": on, "reached": reached, "method": "phone",
+                                                         "status": status, **values}, officer, enrollment)
+    return make
+
+
+def results(start, end, **filters):
+    """{code: result} of the indicator report for a date range."""
+    report = indicator_report(Period(start, end, "test"), **filters)
+    return {r["code"]: r for r in report["indicators"]}
