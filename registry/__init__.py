@@ -63,6 +63,7 @@ def _register_blueprints(app):
     from registry.beneficiaries.views import bp as beneficiaries_bp
     from registry.main.views import bp as main_bp
     from registry.outcomes.views import bp as outcomes_bp
+    from registry.reports.admin_views import bp as indicators_bp
     from registry.reports.views import bp as reports_bp
     from registry.programs.attendance_views import bp as attendance_bp
     from registry.programs.cohort_views import bp as cohorts_bp
@@ -74,7 +75,7 @@ def _register_blueprints(app):
 
     for bp in (auth_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
                beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
-               attendance_bp, signin_bp, outcomes_bp, reports_bp, api_reports_bp):
+               attendance_bp, signin_bp, outcomes_bp, reports_bp, api_reports_bp, indicators_bp):
         app.register_blueprint(bp)
 
 

@@ -15,6 +15,7 @@ NAV = [
     ("outcomes.due", _l("Follow-ups"), (ADMIN, OFFICER)),
     ("reports.index", _l("Reports"), (ADMIN, MANAGER, OFFICER)),
     ("programs.index", _l("Programs"), (ADMIN,)),
+    ("indicators.index", _l("Indicators"), (ADMIN,)),
     ("users.index", _l("Users"), (ADMIN,)),
 ]
 

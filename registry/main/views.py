@@ -1,17 +1,39 @@
 """Home page by role."""
+from datetime import date
+
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from registry.auth.models import ADMIN, User
+from registry.auth.models import ADMIN, OFFICER, TRAINER, User
 from registry.audit.models import AuditEvent
 
 bp = Blueprint("main", __name__)
+
+
+def _todays_sessions():
+    """Today's sessions of the cohorts the signed-in trainer teaches."""
+    from registry.programs.models import Cohort, CohortTrainer, TrainingSession
+
+    return (TrainingSession.select(TrainingSession, Cohort).join(Cohort).join(CohortTrainer)
+            .where((CohortTrainer.trainer == current_user.id) & (TrainingSession.held_on == date.today())
+                   & ~TrainingSession.cancelled).order_by(Cohort.name))
+
+
+def _follow_ups_due():
+    """How many follow-ups are overdue or due within a month, in the officer's provinces."""
+    from registry.outcomes.queries import due_list
+
+    return due_list().count()
 
 
 @bp.get("/")
 def home():
     """The signed-in user's starting page, by role."""
     context = {}
+    if current_user.role == TRAINER:
+        context["todays_sessions"] = list(_todays_sessions())
+    if current_user.role in (ADMIN, OFFICER):
+        context["follow_ups_due"] = _follow_ups_due()
     if current_user.role == ADMIN:
         context["user_count"] = User.select().where(User.active).count()
         context["recent_events"] = (AuditEvent.select().order_by(AuditEvent.at.desc(), AuditEvent.id.desc())

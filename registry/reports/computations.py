@@ -105,18 +105,25 @@ def _filtered(sql, filters):
     return sql, params
 
 
-def person_rows_sql(computation, filters):
-    """(sql, params): one row per person with their numerator and disaggregation values, grouped."""
+def persons_cte(computation, filters):
+    """(WITH clause, params, numerator expression): one row per person, their qualifying row."""
     candidates, params = _candidates(computation, filters)
     value = "any_num" if computation.any_row else "row_num"
     if computation.name == "earnings_change":
         value = computation.numerator
     keep = "rn = 1" + (f" AND {computation.person_filter}" if computation.person_filter else "")
+    cte = (f"WITH candidates AS ({candidates}), persons AS (SELECT *, {age_band('birth', 'on_ymd')} AS age_band "
+           f"FROM candidates WHERE {keep})")
+    return cte, params, value
+
+
+def person_rows_sql(computation, filters):
+    """(sql, params): the persons grouped by every disaggregation, with their numerator and number."""
+    cte, params, value = persons_cte(computation, filters)
+    grouped = [expr for name, expr in DIMENSIONS.items() if name != "age_band"]
     dims = ", ".join(f"{expr} AS {name}" for name, expr in DIMENSIONS.items() if name != "age_band")
-    sql = (f"WITH candidates AS ({candidates}), persons AS (SELECT *, {age_band('birth', 'on_ymd')} AS age_band "
-           f"FROM candidates WHERE {keep}) "
-           f"SELECT {dims}, age_band, SUM({value}) AS numerator, COUNT(*) AS denominator FROM persons "
-           f"GROUP BY {', '.join(expr for name, expr in DIMENSIONS.items() if name != 'age_band')}, age_band")
+    sql = (f"{cte} SELECT {dims}, age_band, SUM({value}) AS numerator, COUNT(*) AS denominator FROM persons "
+           f"GROUP BY {', '.join(grouped)}, age_band")
     return sql, params
 
 
@@ -125,3 +132,15 @@ def no_baseline_now_earning_sql(filters):
     candidates, params = _candidates(COMPUTATIONS["earnings_change"], filters)
     return (f"WITH candidates AS ({candidates}) SELECT COUNT(*) FROM candidates WHERE rn = 1 "
             f"AND (base_usd IS NULL OR base_usd = 0) AND fu_usd > 0"), params
+
+
+def person_ids_sql(computation, filters, by=None, category=None, numerator_only=False):
+    """(sql, params): the people behind a figure, in one category of a disaggregation, or its numerator."""
+    cte, params, value = persons_cte(computation, filters)
+    conditions = ["1 = 1"]
+    if by:
+        conditions.append(f"{DIMENSIONS[by]} = {param()}")
+        params = params + [category]
+    if numerator_only:
+        conditions.append(f"({value}) > 0")
+    return f"{cte} SELECT person FROM persons WHERE {' AND '.join(conditions)}", params

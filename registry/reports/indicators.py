@@ -96,3 +96,19 @@ def indicator_report(period, programs=None, provinces=None):
         results.append(result)
     return {"start": period.start, "end": period.end, "period_label": period.label, "indicators": results,
             "fiscal_year": fiscal_year_of(period.end)}
+
+
+PEOPLE_SHOWN = 500
+
+
+def people_behind(indicator, period, programs=None, provinces=None, by=None, category=None, numerator_only=False):
+    """The ids of the people a figure counts (at most PEOPLE_SHOWN), for the link from each count."""
+    from registry.reports.computations import person_ids_sql
+
+    filters = {"start": period.start, "end": period.end, "programs": programs or [], "provinces": provinces}
+    if not is_postgres():
+        filters["start"], filters["end"] = period.start.isoformat(), period.end.isoformat()
+    if by is not None and by not in DIMENSIONS:
+        raise ValueError(by)
+    sql, params = person_ids_sql(COMPUTATIONS[indicator.computation], filters, by, category, numerator_only)
+    return [row[0] for row in database.execute_sql(f"{sql} ORDER BY person LIMIT {PEOPLE_SHOWN}", params)]

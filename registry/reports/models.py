@@ -1,7 +1,9 @@
 """Indicators kept as data, so that a program can rename, add or drop them without code changes."""
-from peewee import BooleanField, CharField, DecimalField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, DateTimeField, DecimalField, ForeignKeyField, IntegerField, TextField
 
+from registry.auth.models import User
 from registry.db import BaseModel
+from registry.timeutil import utcnow
 
 
 class Indicator(BaseModel):
@@ -37,3 +39,13 @@ class IndicatorTarget(BaseModel):
     class Meta:
         table_name = "indicator_target"
         indexes = ((("indicator", "fiscal_year", "quarter"), True),)
+
+
+class ReportSubmission(BaseModel):
+    """A period locked as submitted to the donor: the report as it was, kept whatever changes after."""
+
+    key = CharField(max_length=400, unique=True)  # period and filters, see registry.reports.locking.selection_key
+    period_label = CharField(max_length=60)
+    document = TextField()  # JSON: the workbook's document (report, tracking) at submission
+    submitted_by = ForeignKeyField(User, on_delete="RESTRICT", backref="+")
+    submitted_at = DateTimeField(default=utcnow)

@@ -2,19 +2,26 @@
 import io
 from datetime import date
 
-from flask import Blueprint, abort, render_template, request, send_file
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
-from registry.auth.guard import guard_blueprint
+from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.beneficiaries.views import provinces_in_scope
 from registry.programs.models import Program
 from registry.reports.periods import fiscal_year_of, parse_period
 from registry.audit.services import record_event
-from registry.reports.indicators import indicator_report
+from registry.beneficiaries.models import Beneficiary
+from registry.reports.computations import DIMENSIONS
+from registry.reports.indicators import PEOPLE_SHOWN, indicator_report, people_behind
+from registry.reference.models import Setting
+from registry.reports.masking import mask_small_cells
+from registry.reports.models import Indicator
 from registry.reports.service import report_for_user, scoped_provinces
-from registry.reports.workbook import indicator_workbook
+from registry.reports import locking
+from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
@@ -51,12 +58,18 @@ def _chosen():
 
 @bp.get("/")
 def index():
-    """The indicator report for the chosen period and filters."""
+    """The indicator report for the chosen period and filters; a locked period shows what was submitted."""
     chosen, period, error, programs_asked, provinces_asked = _chosen()
-    report = report_for_user(period, programs_asked, provinces_asked) if period else None
+    report, submission = None, None
+    if period:
+        submission = locking.submission_for(period, programs_asked, scoped_provinces(provinces_asked))
+        report = (locking.submitted_document(submission) if submission
+                  else report_for_user(period, programs_asked, provinces_asked))
     programs = {str(p.id): p.name for p in Program.select()}
     return render_template("reports/index.html", report=report, error=error, chosen=chosen,
-                           periods=period_choices(), programs=programs, provinces=provinces_in_scope())
+                           periods=period_choices(), programs=programs, provinces=provinces_in_scope(),
+                           mask_below=Setting.get_value("mask_below", "0"), submission=submission,
+                           can_lock=current_user.role in (ADMIN, MANAGER), lock_form=FlaskForm())
 
 
 @bp.get("/export.xlsx")
@@ -66,12 +79,75 @@ def export():
     if error:
         abort(400)
     scope = scoped_provinces(provinces)
-    report = indicator_report(period, programs=programs, provinces=scope)
-    filters = [_("Programs: %(names)s", names=", ".join(p.name for p in Program.select().where(
-        Program.id.in_(programs))) if programs else _("all")),
-               _("Provinces: %(codes)s", codes=", ".join(sorted(scope)) if scope is not None else _("all"))]
-    data = indicator_workbook(report, programs, scope, filters)
+    below = request.args.get("mask", type=int)
+    below = int(Setting.get_value("mask_below", "0")) if below is None else max(below, 0)
+    submission = locking.submission_for(period, programs, scope)
+    if submission:  # what was submitted, whatever changed since
+        data = workbook_bytes(mask_small_cells(locking.submitted_document(submission), below))
+    else:
+        data = _fresh_workbook(period, programs, scope, below)
     record_event("report.export", user=current_user._get_current_object(),
-                 detail={"period": period.label, "programs": programs, "provinces": sorted(scope or [])})
+                 detail={"period": period.label, "programs": programs, "provinces": sorted(scope or []),
+                         "mask_below": below, "submitted": bool(submission)})
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, max_age=0,
                      download_name=f"indicator-report-{period.label.replace(' ', '-')}.xlsx")
+
+
+def _filters_text(programs, scope):
+    return [_("Programs: %(names)s", names=", ".join(p.name for p in Program.select().where(
+        Program.id.in_(programs))) if programs else _("all")),
+            _("Provinces: %(codes)s", codes=", ".join(sorted(scope)) if scope is not None else _("all"))]
+
+
+def _fresh_workbook(period, programs, scope, below):
+    report = mask_small_cells(indicator_report(period, programs=programs, provinces=scope), below)
+    return indicator_workbook(report, programs, scope, _filters_text(programs, scope))
+
+
+@bp.post("/lock")
+@roles_required(ADMIN, MANAGER)
+def lock():
+    """Lock the chosen period as submitted: its report is kept as it is now."""
+    chosen, period, error, programs, provinces = _chosen()
+    if error or not FlaskForm().validate_on_submit():
+        abort(400)
+    scope = scoped_provinces(provinces)
+    document = workbook_document(indicator_report(period, programs=programs, provinces=scope), programs, scope,
+                                 _filters_text(programs, scope))
+    try:
+        locking.lock(period, programs, scope, document, current_user._get_current_object())
+    except locking.LockError as problem:
+        flash(str(problem), "warning")
+    else:
+        flash(_("%(period)s is locked as submitted.", period=period.label), "success")
+    return redirect(url_for("reports.index", **request.args))
+
+
+@bp.get("/changes")
+def changes():
+    """What changed in the records since a locked period was submitted, indicator by indicator."""
+    chosen, period, error, programs, provinces = _chosen()
+    scope = scoped_provinces(provinces) if not error else None
+    submission = locking.submission_for(period, programs, scope) if not error else None
+    if submission is None:
+        abort(404)
+    differences = locking.changes_since(locking.submitted_document(submission),
+                                        indicator_report(period, programs=programs, provinces=scope))
+    return render_template("reports/changes.html", submission=submission, differences=differences, period=period)
+
+
+@bp.get("/people")
+def people():
+    """The people behind one count: names for officers and admins, codes only for managers; audited."""
+    chosen, period, error, programs, provinces = _chosen()
+    indicator = Indicator.get_or_none(Indicator.code == request.args.get("indicator", ""))
+    by, category = request.args.get("by") or None, request.args.get("category") or None
+    if error or indicator is None or (by is not None and by not in DIMENSIONS):
+        abort(404)
+    ids = people_behind(indicator, period, programs, scoped_provinces(provinces), by, category,
+                        request.args.get("part") == "numerator")
+    people = list(Beneficiary.select().where(Beneficiary.id.in_(ids or [0])).order_by(Beneficiary.code))
+    record_event("report.people", user=current_user._get_current_object(), detail={
+        "indicator": indicator.code, "period": period.label, "by": by, "category": category, "people": len(people)})
+    return render_template("reports/people.html", indicator=indicator, period=period, people=people, by=by,
+                           category=category, names=current_user.role in (ADMIN, OFFICER), limit=PEOPLE_SHOWN)

@@ -20,7 +20,7 @@ def _labels():
     return {"summary": _("Summary"), "tracking": _("Tracking"), "definitions": _("Definitions"), "data": "data",
             "indicator": _("Indicator"), "title": _("Title"), "numerator": _("Numerator"),
             "denominator": _("Denominator"), "value": _("Value"), "target": _("Target"),
-            "percent_of_target": _("%% of target"), "disaggregation": _("Disaggregation"), "category": _("Category"),
+            "percent_of_target": _("Percent of target"), "disaggregation": _("Disaggregation"), "category": _("Category"),
             "period": _("Period"), "baseline": _("Baseline"), "fy_target": _("Fiscal-year target"),
             "fy_actual": _("Fiscal-year actual"), "definition": _("Definition"), "kind": _("Kind"),
             "masked": _("masked"), "notes": _("Notes"), "report": _("Indicator report"), "period_from": _("Start date"),
@@ -51,8 +51,8 @@ def _tracking(year, programs, provinces):
     return {"fiscal_year": year, "rows": rows}
 
 
-def indicator_workbook(report, programs, provinces, filters_text):
-    """The workbook's bytes for a computed report (and its fiscal year's tracking table)."""
+def workbook_document(report, programs, provinces, filters_text):
+    """What the workbook shows: the report with its labels, notes and its fiscal year's tracking table."""
     program_names = {str(p.id): p.name for p in Program.select()}
     province_names = {p.code: f"{p.code} {p.name}" for p in Province.select()}
     for indicator in report["indicators"]:
@@ -62,10 +62,19 @@ def indicator_workbook(report, programs, provinces, filters_text):
             row.setdefault("masked", False)
         indicator["notes"] = ([_("People with no income at registration who now earn: %(num)d", num=indicator[
             "notes"]["no_baseline_now_earning"])] if "no_baseline_now_earning" in indicator["notes"] else [])
-    document = {**report, "title": _("Indicator report"), "generated_at": utcnow(), "filters": filters_text,
-                "tracking": _tracking(report["fiscal_year"], programs, provinces)}
+    return {**report, "title": _("Indicator report"), "generated_at": utcnow(), "filters": filters_text,
+            "tracking": _tracking(report["fiscal_year"], programs, provinces)}
+
+
+def workbook_bytes(document):
+    """The .xlsx of a workbook document, with its labels in the user's language."""
     out = io.BytesIO()
     build_indicator_workbook(out, document, _labels())
     return out.getvalue()
+
+
+def indicator_workbook(report, programs, provinces, filters_text):
+    """The workbook's bytes for a computed report (and its fiscal year's tracking table)."""
+    return workbook_bytes(workbook_document(report, programs, provinces, filters_text))
 
 

@@ -1,5 +1,6 @@
 """Fixtures of the browser tests: the app served on a local port, and Chromium through Playwright."""
 import os
+from contextlib import contextmanager
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,18 +60,33 @@ class BrowserPage:
     base_url: str
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page; the test fails on any console error, page error or request to another host."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+@contextmanager
+def watched_page(browser, base_url, **options):
+    """A fresh page that fails the test on any console error, page error or request to another host."""
+    context = browser.new_context(**options)
     page = context.new_page()
-    host = urlsplit(live_server).netloc
+    host = urlsplit(base_url).netloc
     errors, foreign = [], []
     page.on("console", lambda msg: errors.append(f"console: {msg.text} ({msg.location['url']})")
             if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     page.on("request", lambda req: foreign.append(req.url)
             if not req.url.startswith("data:") and urlsplit(req.url).netloc != host else None)
-    yield BrowserPage(page, live_server)
+    yield BrowserPage(page, base_url)
     context.close()
     assert not errors and not foreign, f"browser errors: {errors}; requests to other hosts: {foreign}"
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop-sized page (1280x900), watched."""
+    with watched_page(browser, live_server, viewport={"width": 1280, "height": 900}) as watched:
+        yield watched
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized page (390x844) with touch, watched."""
+    with watched_page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
+                      has_touch=True) as watched:
+        yield watched

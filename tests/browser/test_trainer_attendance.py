@@ -2,7 +2,6 @@
 import re
 from datetime import date, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 from babel.dates import format_date
@@ -10,30 +9,12 @@ from playwright.sync_api import expect
 
 from registry.programs.models import Attendance, TrainingSession
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.browser.conftest import BrowserPage
 from tests.conftest import PASSWORD
 from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
 PEOPLE = ["Bopha", "Chenda", "Dara", "Mealea", "Sophal"]
-
-
-@pytest.fixture
-def phone_page(browser, live_server):
-    """Like `page`, at a phone's size and with touch: fails on any console error, page error or foreign request."""
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    host = urlsplit(live_server).netloc
-    errors, foreign = [], []
-    page.on("console", lambda msg: errors.append(f"console: {msg.text} ({msg.location['url']})")
-            if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
-    page.on("request", lambda req: foreign.append(req.url)
-            if not req.url.startswith("data:") and urlsplit(req.url).netloc != host else None)
-    yield BrowserPage(page, live_server)
-    context.close()
-    assert not errors and not foreign, f"browser errors: {errors}; requests to other hosts: {foreign}"
 
 
 @pytest.fixture

@@ -196,3 +196,14 @@ def test_user_input_in_an_error_message_is_escaped(client, auth, create_cohort):
                        follow_redirects=True).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_a_trainers_home_lists_todays_sessions(client, create_cohort, create_user):
+    trainer = create_user("trainer", username="srey")
+    today = date.today()
+    create_cohort(name="Sewing today", start_on=today - timedelta(days=3), end_on=today + timedelta(days=3),
+                  days=[today], trainers=[trainer])
+    client.post("/login", data={"username": "srey", "password": "correct horse battery"})
+    page = client.get("/").get_data(as_text=True)
+    session = TrainingSession.get(TrainingSession.held_on == today)
+    assert "Sewing today" in page and f"/sessions/{session.id}" in page

@@ -77,3 +77,79 @@ def test_the_workbook_holds_the_same_numbers_as_the_json_and_no_names(client, au
     text = " ".join(str(c) for sheet in workbook for row in sheet.iter_rows(values_only=True) for c in row)
     assert "Chanthy" not in text and "12345678" not in text
     assert AuditEvent.select().where(AuditEvent.action == "report.export").count() == 1
+
+
+def test_each_count_links_to_the_people_behind_it(client, auth, person, enrolled):
+    enrolled(person(1, sex="female", family_name="Lim"), date(2025, 10, 5))
+    enrolled(person(2, sex="male", family_name="Chea"), date(2025, 11, 5))
+    auth.login_as("officer")
+    page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
+    assert "/reports/people?indicator=GNDR-2" in page
+    listed = client.get("/reports/people?period=FY2026-Q1&indicator=GNDR-2&part=numerator").get_data(as_text=True)
+    assert "Lim" in listed and "Chea" not in listed and "1 person" in listed
+    by_sex = client.get("/reports/people?period=FY2026-Q1&indicator=CUSTOM-1&by=sex&category=male")
+    assert "Chea" in by_sex.get_data(as_text=True)
+    auth.logout()
+    auth.login_as("manager")
+    coded = client.get("/reports/people?period=FY2026-Q1&indicator=CUSTOM-1").get_data(as_text=True)
+    assert "BR-000001" in coded and "Lim" not in coded and "Chea" not in coded  # managers see codes only
+    assert client.get("/reports/people?period=FY2026-Q1&indicator=NOPE").status_code == 404
+    assert client.get("/reports/people?period=FY2026-Q1&indicator=CUSTOM-1&by=shoe_size").status_code == 404
+
+
+def test_small_cells_can_be_masked_in_the_workbook(client, auth, person, enrolled):
+    import io
+
+    from openpyxl import load_workbook
+
+    for n in range(1, 4):
+        enrolled(person(n, sex="female" if n < 3 else "male"), date(2025, 10, 5))
+    auth.login_as("manager")
+    workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1&mask=3").data))
+    rows = {(r[0], r[2], r[3]): r[4:] for r in workbook["data"].iter_rows(min_row=2, values_only=True)}
+    assert rows[("CUSTOM-1", "total", "total")] == (3, None, 3)  # totals are never masked
+    assert rows[("CUSTOM-1", "sex", "female")] == (None, None, None)  # 2 people: masked
+    unmasked = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))
+    assert (2, None, 2) in [r[4:] for r in unmasked["data"].iter_rows(min_row=2, values_only=True)
+                            if r[:4] == ("CUSTOM-1", "FY2026 Q1", "sex", "female")]
+
+
+def test_a_locked_period_keeps_its_figures_and_shows_the_changes(client, auth, person, enrolled):
+    import io
+
+    from openpyxl import load_workbook
+
+    from registry.reports.models import ReportSubmission
+
+    enrolled(person(1, sex="female"), date(2025, 10, 5))
+    auth.login_as("manager")
+    assert client.post("/reports/lock?period=FY2026-Q1").status_code == 302
+    assert ReportSubmission.select().count() == 1
+    enrolled(person(2, sex="male"), date(2025, 11, 5))  # a late registration of the same quarter
+    page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
+    assert "Locked as submitted" in page
+    data = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))["data"]
+    assert [r[4] for r in data.iter_rows(min_row=2, values_only=True) if r[0] == "CUSTOM-1" and r[2] == "total"] == [1]
+    live = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").get_json()
+    assert next(i for i in live["indicators"] if i["code"] == "CUSTOM-1")["numerator"] == 2  # the JSON is live
+    changes = client.get("/reports/changes?period=FY2026-Q1").get_data(as_text=True)
+    assert "CUSTOM-1" in changes and "sex: male" in changes
+    assert b"already locked" in client.post("/reports/lock?period=FY2026-Q1", follow_redirects=True).data
+    assert ReportSubmission.select().count() == 1
+
+
+def test_only_managers_and_admins_lock(client, auth):
+    auth.login_as("officer")
+    assert client.post("/reports/lock?period=FY2026-Q1").status_code == 403
+    assert client.get("/reports/changes?period=FY2026-Q1").status_code == 404
+
+
+def test_the_workbook_headers_read_as_words(client, auth):
+    import io
+
+    from openpyxl import load_workbook
+
+    auth.login_as("manager")
+    workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))
+    headers = [c for row in workbook["Summary"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert "Percent of target" in headers and not any("%%" in h for h in headers)
