@@ -36,10 +36,19 @@ def _category_label(by, category, programs, provinces):
     return str(mapping[by].get(category, category))
 
 
-def _tracking(year, programs, provinces):
-    """Q1-Q4 and the fiscal year's actuals, with baseline and targets, for every indicator."""
-    quarters = [indicator_report(fiscal_quarter(year, q), programs, provinces) for q in (1, 2, 3, 4)]
-    whole = indicator_report(fiscal_year(year), programs, provinces)
+def _tracking(year, programs, provinces, known=None):
+    """Q1-Q4 and the fiscal year's actuals, with baseline and targets, for every indicator.
+
+    `known` is a report already computed (the one being exported): when it is one of these
+    periods it is reused rather than computed again.
+    """
+    def report_of(period):
+        if known is not None and (known["start"], known["end"]) == (period.start, period.end):
+            return known
+        return indicator_report(period, programs, provinces)
+
+    quarters = [report_of(fiscal_quarter(year, q)) for q in (1, 2, 3, 4)]
+    whole = report_of(fiscal_year(year))
     rows = []
     for n, indicator in enumerate(Indicator.reported()):
         total = whole["indicators"][n]
@@ -63,7 +72,7 @@ def workbook_document(report, programs, provinces, filters_text):
         indicator["notes"] = ([_("People with no income at registration who now earn: %(num)d", num=indicator[
             "notes"]["no_baseline_now_earning"])] if "no_baseline_now_earning" in indicator["notes"] else [])
     return {**report, "title": _("Indicator report"), "generated_at": utcnow(), "filters": filters_text,
-            "tracking": _tracking(report["fiscal_year"], programs, provinces)}
+            "tracking": _tracking(report["fiscal_year"], programs, provinces, known=report)}
 
 
 def workbook_bytes(document):
