@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -303,16 +304,23 @@ def run(url, args):
                 "generate_s": generate_s, "checks": checks, "import": imported}
 
 
+@contextmanager
+def bench_database(database_url, prefix):
+    """The database a benchmark fills: the given URL (a PostgreSQL one wiped first), or a new SQLite file."""
+    if database_url:
+        if database_url.startswith("postgres"):
+            reset_postgres(database_url)
+        yield database_url
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as folder:
+        yield "sqlite:///" + str(Path(folder) / "bench.sqlite3")
+
+
 def main(argv=None):
     """Run the benchmark on the chosen database and print the table."""
     args = parse_args(argv)
-    if args.database_url:
-        if args.database_url.startswith("postgres"):
-            reset_postgres(args.database_url)
-        print(table(run(args.database_url, args)))
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-registry-") as folder:
-        print(table(run("sqlite:///" + str(Path(folder) / "bench.sqlite3"), args)))
+    with bench_database(args.database_url, "bench-registry-") as url:
+        print(table(run(url, args)))
 
 
 if __name__ == "__main__":

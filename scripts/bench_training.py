@@ -18,7 +18,6 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
@@ -27,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from bench_participants import People, database_kind, generate, percentile, reset_postgres  # noqa: E402
+from bench_participants import People, bench_database, database_kind, generate, percentile  # noqa: E402
 
 from registry import create_app  # noqa: E402
 from registry.beneficiaries.models import Beneficiary  # noqa: E402
@@ -306,13 +305,8 @@ def table(figures):
 def main(argv=None):
     """Run the benchmark on the chosen database and print the table."""
     args = parse_args(argv)
-    if args.database_url:
-        if args.database_url.startswith("postgres"):
-            reset_postgres(args.database_url)
-        print(table(run(args.database_url, args)))
-        return
-    with tempfile.TemporaryDirectory(prefix="bench-training-") as folder:
-        print(table(run("sqlite:///" + str(Path(folder) / "bench.sqlite3"), args)))
+    with bench_database(args.database_url, "bench-training-") as url:
+        print(table(run(url, args)))
 
 
 if __name__ == "__main__":
