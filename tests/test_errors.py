@@ -29,3 +29,11 @@ def test_error_pages_are_translated(client):
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert '<html lang="km">' in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client, auth):
+    auth.login_as("manager", provinces={"17"})
+    response = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31&province=02")
+    assert response.status_code == 403 and response.is_json and "error" in response.get_json()
+    missing = client.get("/api/v1/nothing-here")
+    assert missing.status_code == 404 and missing.is_json

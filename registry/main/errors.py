@@ -1,5 +1,5 @@
 """Error pages: a clear page in the user's language, never a stack trace."""
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
@@ -17,6 +17,8 @@ CSRF_MESSAGE = (_l("The form has expired"),
 
 
 def _render(code, title, text):
+    if request.path.startswith("/api/"):  # API clients read JSON, never a page
+        return jsonify({"error": str(text)}), code
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 
