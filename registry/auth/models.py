@@ -55,6 +55,18 @@ class User(UserMixin, BaseModel):
             )
         return self._province_codes
 
+    @classmethod
+    def with_scopes(cls, users):
+        """The users with their province scopes loaded in one query (for lists of accounts)."""
+        users = list(users)
+        codes = {}
+        for user_id, code in (UserProvince.select(UserProvince.user, UserProvince.province)
+                              .where(UserProvince.user.in_([u.id for u in users] or [0])).tuples()):
+            codes.setdefault(user_id, set()).add(code)
+        for user in users:
+            user._province_codes = frozenset(codes.get(user.id, ()))
+        return users
+
     def in_scope(self, province_code):
         """Tell whether a record in this province is within the user's scope."""
         codes = self.province_codes()

@@ -5,11 +5,13 @@ from functools import reduce
 
 from flask import abort, redirect, url_for
 from flask_login import current_user
+from peewee import JOIN
 
 from registry.auth.guard import scoped
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.names import clean_name, khmer_key, latin_key
 from registry.beneficiaries.phones import normalize_phone
+from registry.reference.models import Province
 from registry.timeutil import add_years
 
 AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
@@ -18,6 +20,11 @@ AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "2
 def in_scope():
     """Participants the signed-in user may see: their provinces, merged duplicates left out."""
     return scoped(Beneficiary.listed(), Beneficiary.province)
+
+
+def with_province(query):
+    """The query with each participant's province in the same rows (lists show its name)."""
+    return query.select(Beneficiary, Province).join_from(Beneficiary, Province, JOIN.LEFT_OUTER)
 
 
 def get_beneficiary_or_404(code):

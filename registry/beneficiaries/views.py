@@ -31,7 +31,8 @@ def index():
     """The participant list with one search box and filters."""
     form = SearchForm(request.args, provinces=provinces_in_scope())
     query = queries.search(**form.filters()) if form.validate() else queries.search()
-    return render_template("beneficiaries/index.html", form=form, pages=PaginatedQuery(query, PER_PAGE))
+    return render_template("beneficiaries/index.html", form=form,
+                           pages=PaginatedQuery(queries.with_province(query), PER_PAGE))
 
 
 @bp.route("/new", methods=["GET", "POST"])

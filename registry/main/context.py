@@ -1,4 +1,5 @@
 """Helpers every template can call: navigation by role, labels, the current language."""
+from flask import g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -35,7 +36,15 @@ def scope_label(user):
     codes = user.province_codes()
     if codes is None:
         return _l("All provinces")
-    return ", ".join(p.name for p in Province.select().where(Province.code.in_(sorted(codes))).order_by(Province.code))
+    names = _province_names()
+    return ", ".join(names.get(code, code) for code in sorted(codes))
+
+
+def _province_names():
+    """Province names by code, read once per request."""
+    if "province_names" not in g:
+        g.province_names = {p.code: p.name for p in Province.select()}
+    return g.province_names
 
 
 def current_locale():

@@ -13,6 +13,7 @@ from registry.programs.access import get_cohort_or_404, visible_cohorts
 from registry.programs.enrollment import seats_taken
 from registry.programs.forms import CohortForm, DateForm, ScheduleForm, SessionForm
 from registry.programs.models import Cohort, Program, TrainingSession
+from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("cohorts", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
@@ -22,7 +23,8 @@ managing = roles_required(ADMIN, OFFICER)
 @bp.get("/")
 def index():
     """The cohorts the user may see, the latest first."""
-    cohorts = visible_cohorts().join_from(Cohort, Program).order_by(Cohort.start_on.desc(), Cohort.id.desc())
+    cohorts = (visible_cohorts().select(Cohort, Program, Province).join_from(Cohort, Program)
+               .join_from(Cohort, Province).order_by(Cohort.start_on.desc(), Cohort.id.desc()))
     return render_template("cohorts/index.html", cohorts=cohorts)
 
 

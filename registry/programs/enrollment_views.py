@@ -6,7 +6,7 @@ from flask_login import current_user
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.queries import in_scope
+from registry.beneficiaries.queries import in_scope, with_province
 from registry.beneficiaries.queries import search as search_participants
 from registry.beneficiaries.search_form import SearchForm
 from registry.beneficiaries.views import provinces_in_scope
@@ -64,8 +64,8 @@ def _candidates(cohort, search):
         return None
     filters = search.filters() if search.validate() else {}
     enrolled = Enrollment.select(Enrollment.beneficiary).where(Enrollment.cohort == cohort)
-    return (search_participants(**{**filters, "status": "active"}).where(Beneficiary.id.not_in(enrolled))
-            .limit(CANDIDATES_SHOWN))
+    return with_province(search_participants(**{**filters, "status": "active"})
+                         .where(Beneficiary.id.not_in(enrolled))).limit(CANDIDATES_SHOWN)
 
 
 @bp.route("/<int:cohort_id>/enrollments/<int:enrollment_id>", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ bp = guard_blueprint(Blueprint("users", __name__, url_prefix="/users"), ADMIN)
 @bp.get("/")
 def index():
     """List the accounts, active first."""
-    users = User.select().order_by(User.active.desc(), User.username)
+    users = User.with_scopes(User.select().order_by(User.active.desc(), User.username))
     return render_template("users/index.html", users=users, confirm=ConfirmForm())
 
 
