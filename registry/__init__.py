@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry import config, db
+from registry import api, config, db, routing
 from registry.extensions import babel, bootstrap, csrf, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,10 +25,12 @@ def create_app(test_config=None):
         n = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
+    routing.init_app(app)  # before any route is added
     db.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
+    api.init_app(app)
     return app
 
 
@@ -55,7 +57,6 @@ def _init_extensions(app):
 
 
 def _register_blueprints(app):
-    from registry.api.reports import bp as api_reports_bp
     from registry.auth.views import bp as auth_bp
     from registry.beneficiaries.export_views import bp as beneficiary_exports_bp
     from registry.beneficiaries.import_views import bp as beneficiary_imports_bp
@@ -75,7 +76,7 @@ def _register_blueprints(app):
 
     for bp in (auth_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
                beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
-               attendance_bp, signin_bp, outcomes_bp, reports_bp, api_reports_bp, indicators_bp):
+               attendance_bp, signin_bp, outcomes_bp, reports_bp, indicators_bp):
         app.register_blueprint(bp)
 
 

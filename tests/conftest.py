@@ -169,6 +169,19 @@ class AuthActions:
 
 
 @pytest.fixture
+def bearer(app):
+    """bearer(user) → the headers that send a new API token of the user."""
+    from registry.api.tokens import create_token
+
+    def make(user):
+        with app.app_context():
+            token, _record = create_token(user, "tests")
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
 def auth(client, create_user):
     """Sign-in helpers bound to the test client."""
     return AuthActions(client, create_user)

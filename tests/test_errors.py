@@ -31,9 +31,9 @@ def test_error_pages_are_translated(client):
     assert '<html lang="km">' in response.get_data(as_text=True)
 
 
-def test_api_errors_are_json(client, auth):
-    auth.login_as("manager", provinces={"17"})
-    response = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31&province=02")
+def test_api_errors_are_json(bearer, client, create_user):
+    headers = bearer(create_user("manager", provinces={"17"}))
+    response = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31&province=02", headers=headers)
     assert response.status_code == 403 and response.is_json and "error" in response.get_json()
-    missing = client.get("/api/v1/nothing-here")
+    missing = client.get("/api/v1/nothing-here", headers=headers)
     assert missing.status_code == 404 and missing.is_json

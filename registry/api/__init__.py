@@ -1,1 +1,17 @@
-"""The JSON API, version 1."""
+"""The JSON API, version 1: bearer tokens, JSON in and out, the same rules as the pages."""
+from registry.api.errors import ApiError
+
+
+def init_app(app):
+    """Token sign-in without cookies, JSON errors, the API's blueprints, the token pages and command."""
+    from registry.api import beneficiaries, docs, enrollments, follow_ups, programs, reports, token_views
+    from registry.api.auth import ApiAwareSessionInterface, user_from_bearer_token
+    from registry.api.cli import create_token_command
+    from registry.extensions import login_manager
+
+    app.session_interface = ApiAwareSessionInterface()
+    login_manager.request_loader(user_from_bearer_token)
+    app.register_error_handler(ApiError, lambda error: error.response())
+    for module in (beneficiaries, programs, enrollments, follow_ups, reports, docs, token_views):
+        app.register_blueprint(module.bp)
+    app.cli.add_command(create_token_command)

@@ -1,22 +1,23 @@
-"""GET /api/v1/reports/indicators: the indicator report as JSON (a signed-in session for now)."""
+"""GET /api/v1/reports/indicators: the indicator report as JSON, for the caller's provinces."""
 from datetime import date
 
-from flask import Blueprint, jsonify, request
+from flask import jsonify, request
 from flask_babel import gettext as _
 
-from registry.auth.guard import guard_blueprint
+from registry.api.blueprints import api_blueprint
+from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
 from registry.reports.service import report_for_user
 
-bp = guard_blueprint(Blueprint("api_reports", __name__, url_prefix="/api/v1/reports"), ADMIN, MANAGER, OFFICER)
+bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)
 
 
 def _bad(message, field):
-    return jsonify({"error": message, "fields": {field: message}}), 400
+    return ApiError(400, message, {field: message})
 
 
-@bp.get("/indicators")
+@bp.get("/reports/indicators")
 def indicators():
     """{"start", "end", "indicators": [{code, title, kind, numerator, denominator, value, disaggregations}]}."""
     dates = {}
@@ -24,12 +25,12 @@ def indicators():
         try:
             dates[name] = date.fromisoformat(request.args.get(name, ""))
         except ValueError:
-            return _bad(_("Give %(name)s as YYYY-MM-DD.", name=name), name)
+            raise _bad(_("Give %(name)s as YYYY-MM-DD.", name=name), name)
     if dates["end"] < dates["start"]:
-        return _bad(_("The period ends before it starts."), "end")
+        raise _bad(_("The period ends before it starts."), "end")
     programs = request.args.getlist("program")
     if any(not p.isdigit() for p in programs):
-        return _bad(_("A program is given by its number."), "program")
+        raise _bad(_("A program is given by its number."), "program")
     provinces = [p.zfill(2) for p in request.args.getlist("province") if p]
     report = report_for_user(Period(dates["start"], dates["end"], ""), [int(p) for p in programs], provinces)
     keys = ("code", "title", "kind", "numerator", "denominator", "value", "disaggregations")

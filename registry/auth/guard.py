@@ -29,8 +29,10 @@ def _view_is_public():
 
 
 def require_login():
-    """App-wide before_request: anonymous users go to the login page."""
+    """App-wide before_request: anonymous users go to the login page (401 from the API: no token)."""
     if not current_user.is_authenticated and not _view_is_public():
+        if request.path.startswith("/api/"):
+            abort(401)
         return login_manager.unauthorized()
     return None
 

@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
 MESSAGES = {
+    401: (_l("Sign in"), _l("Send a valid API token: Authorization: Bearer <token>. Create one on your account "
+                           "page.")),
     400: (_l("Bad request"), _l("The request could not be understood. Go back, reload the page and try again.")),
     403: (_l("Not allowed"), _l("Your account is not allowed to open this page.")),
     404: (_l("Not found"), _l("There is no such page, or it is outside your provinces.")),
@@ -18,7 +20,8 @@ CSRF_MESSAGE = (_l("The form has expired"),
 
 def _render(code, title, text):
     if request.path.startswith("/api/"):  # API clients read JSON, never a page
-        return jsonify({"error": str(text)}), code
+        headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
+        return jsonify({"error": str(text)}), code, headers
     return render_template("errors/error.html", code=code, title=title, text=text), code
 
 

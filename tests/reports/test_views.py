@@ -5,43 +5,45 @@ import pytest
 
 from tests.reports.conftest import results  # noqa: F401
 
+JSON_REPORT = "/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31"
+
 
 @pytest.mark.parametrize("role, status", [("admin", 200), ("manager", 200), ("officer", 200), ("trainer", 403)])
-def test_report_pages_by_role(client, auth, role, status):
-    auth.login_as(role)
+def test_report_pages_by_role(bearer, client, auth, role, status):
+    user = auth.login_as(role)
     assert client.get("/reports/").status_code == status
-    assert client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").status_code == status
+    assert client.get(JSON_REPORT, headers=bearer(user)).status_code == status
 
 
-def test_the_page_and_the_json_show_the_same_numbers(client, auth, person, enrolled):
+def test_the_page_and_the_json_show_the_same_numbers(bearer, client, auth, person, enrolled):
     enrolled(person(1, sex="female"), date(2025, 10, 5))
     enrolled(person(2, sex="male"), date(2025, 11, 5))
-    auth.login_as("manager")
+    user = auth.login_as("manager")
     page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
     assert "CUSTOM-1" in page and "GNDR-2" in page and "50.0%" in page
-    data = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").get_json()
+    data = client.get(JSON_REPORT, headers=bearer(user)).get_json()
     gndr = next(i for i in data["indicators"] if i["code"] == "GNDR-2")
     assert (gndr["numerator"], gndr["denominator"], gndr["value"], gndr["kind"]) == (1, 2, 0.5, "percent")
     assert {"by": "sex", "category": "female", "numerator": 1, "denominator": 1, "value": 1.0} in \
         gndr["disaggregations"]
 
 
-def test_a_scoped_manager_sees_only_their_provinces(client, auth, person, enrolled):
+def test_a_scoped_manager_sees_only_their_provinces(bearer, client, auth, person, enrolled):
     enrolled(person(1, province="02"), date(2025, 10, 5))
     enrolled(person(2, province="17"), date(2025, 10, 5))
-    auth.login_as("manager", provinces={"17"})
-    data = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").get_json()
+    user = auth.login_as("manager", provinces={"17"})
+    data = client.get(JSON_REPORT, headers=bearer(user)).get_json()
     assert next(i for i in data["indicators"] if i["code"] == "CUSTOM-1")["numerator"] == 1
-    assert client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31&province=02").status_code == 403
+    assert client.get(JSON_REPORT + "&province=02", headers=bearer(user)).status_code == 403
 
 
 @pytest.mark.parametrize("query, field", [("start=2025-13-01&end=2025-12-31", "start"),
                                           ("start=2025-10-01", "end"),
                                           ("start=2025-10-01&end=2025-09-01", "end"),
                                           ("start=2025-10-01&end=2025-12-31&program=abc", "program")])
-def test_bad_parameters_get_a_400_naming_the_field(client, auth, query, field):
-    auth.login_as("manager")
-    response = client.get(f"/api/v1/reports/indicators?{query}")
+def test_bad_parameters_get_a_400_naming_the_field(bearer, client, auth, query, field):
+    user = auth.login_as("manager")
+    response = client.get(f"/api/v1/reports/indicators?{query}", headers=bearer(user))
     assert response.status_code == 400 and field in response.get_json()["fields"]
 
 
@@ -51,7 +53,7 @@ def test_a_custom_period_that_ends_before_it_starts_says_so(client, auth):
     assert "The period ends before it starts." in page
 
 
-def test_the_workbook_holds_the_same_numbers_as_the_json_and_no_names(client, auth, person, enrolled):
+def test_the_workbook_holds_the_same_numbers_as_the_json_and_no_names(bearer, client, auth, person, enrolled):
     import io
 
     from openpyxl import load_workbook
@@ -60,14 +62,14 @@ def test_the_workbook_holds_the_same_numbers_as_the_json_and_no_names(client, au
 
     enrolled(person(1, sex="female", family_name="Chanthy", phone="+85512345678"), date(2025, 10, 5))
     enrolled(person(2, sex="male"), date(2025, 11, 5))
-    auth.login_as("manager")
+    user = auth.login_as("manager")
     response = client.get("/reports/export.xlsx?period=FY2026-Q1")
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(response.data))
     assert {"Summary", "Tracking", "Definitions", "data", "CUSTOM-1", "EG.6-14"} <= set(workbook.sheetnames)
     rows = list(workbook["data"].iter_rows(values_only=True))
     assert rows[0] == ("indicator", "period", "disaggregation", "category", "numerator", "denominator", "value")
-    data = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").get_json()
+    data = client.get(JSON_REPORT, headers=bearer(user)).get_json()
     expected = []
     for i in data["indicators"]:
         expected.append((i["code"], "FY2026 Q1", "total", "total", i["numerator"], i["denominator"], i["value"]))
@@ -114,7 +116,7 @@ def test_small_cells_can_be_masked_in_the_workbook(client, auth, person, enrolle
                             if r[:4] == ("CUSTOM-1", "FY2026 Q1", "sex", "female")]
 
 
-def test_a_locked_period_keeps_its_figures_and_shows_the_changes(client, auth, person, enrolled):
+def test_a_locked_period_keeps_its_figures_and_shows_the_changes(bearer, client, auth, person, enrolled):
     import io
 
     from openpyxl import load_workbook
@@ -122,7 +124,7 @@ def test_a_locked_period_keeps_its_figures_and_shows_the_changes(client, auth, p
     from registry.reports.models import ReportSubmission
 
     enrolled(person(1, sex="female"), date(2025, 10, 5))
-    auth.login_as("manager")
+    user = auth.login_as("manager")
     assert client.post("/reports/lock?period=FY2026-Q1").status_code == 302
     assert ReportSubmission.select().count() == 1
     enrolled(person(2, sex="male"), date(2025, 11, 5))  # a late registration of the same quarter
@@ -130,7 +132,7 @@ def test_a_locked_period_keeps_its_figures_and_shows_the_changes(client, auth, p
     assert "Locked as submitted" in page
     data = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))["data"]
     assert [r[4] for r in data.iter_rows(min_row=2, values_only=True) if r[0] == "CUSTOM-1" and r[2] == "total"] == [1]
-    live = client.get("/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31").get_json()
+    live = client.get(JSON_REPORT, headers=bearer(user)).get_json()
     assert next(i for i in live["indicators"] if i["code"] == "CUSTOM-1")["numerator"] == 2  # the JSON is live
     changes = client.get("/reports/changes?period=FY2026-Q1").get_data(as_text=True)
     assert "CUSTOM-1" in changes and "sex: male" in changes

@@ -1,0 +1,36 @@
+"""What every API blueprint shares: the /api/v1 prefix, the roles it allows, no CSRF, JSON lists."""
+from flask import Blueprint, request
+from flask_babel import gettext as _
+
+from registry.api.errors import ApiError
+from registry.auth.guard import guard_blueprint
+from registry.extensions import csrf
+
+MAX_PER_PAGE = 500
+DEFAULT_PER_PAGE = 50
+
+
+def api_blueprint(name, *roles):
+    """A blueprint under /api/v1 for some roles; bearer tokens stand in for CSRF tokens."""
+    bp = guard_blueprint(Blueprint(name, __name__, url_prefix="/api/v1"), *roles)
+    csrf.exempt(bp)
+    return bp
+
+
+def int_arg(name, default, low, high):
+    """An integer query parameter within bounds; 400 naming it otherwise."""
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        message = _("Give %(name)s as a whole number from %(low)d to %(high)d.", name=name, low=low, high=high)
+        raise ApiError(400, message, {name: message})
+    return int(raw)
+
+
+def page_of(query, serialize):
+    """A list answer: {"items", "total", "page", "per_page"} for the page asked with ?page=&per_page=."""
+    page = int_arg("page", 1, 1, 10**6)
+    per_page = int_arg("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
+    rows = list(query.paginate(page, per_page))
+    return {"items": serialize(rows), "total": query.count(), "page": page, "per_page": per_page}

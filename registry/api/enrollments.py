@@ -1,0 +1,172 @@
+"""/api/v1 enrollments and attendance: who is in a cohort, their status, and each session's marks."""
+from datetime import date
+
+from flask import abort, jsonify
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.api.blueprints import api_blueprint, page_of
+from registry.api.errors import ApiError, form_errors, invalid, json_object
+from registry.api.fields import Field, checked, formdata_for
+from registry.auth.guard import roles_required
+from registry.auth.models import ADMIN, OFFICER, TRAINER
+from registry.beneficiaries.models import Beneficiary
+from registry.beneficiaries.queries import in_scope
+from registry.db import database
+from registry.programs import enrollment as enrolling
+from registry.programs.access import get_cohort_or_404, get_session_or_404
+from registry.programs.attendance import record_attendance
+from registry.programs.forms import AssessmentForm
+from registry.programs.models import MARKS, Enrollment
+from registry.programs.services import TrainingError
+
+bp = api_blueprint("api_enrollments", ADMIN, OFFICER, TRAINER)
+managing = roles_required(ADMIN, OFFICER)
+
+ENROLL_FIELDS = {"beneficiary": Field("string", max_length=16, nullable=False, description="The participant's code."),
+                 "enrolled_on": Field("date", nullable=False)}
+CHANGE_FIELDS = {
+    "status": Field("string", enum=("enrolled", "active", "completed", "dropped_out", "withdrawn"), nullable=False),
+    "on": Field("date", nullable=False, description="The date of the change; today when not given."),
+    "reason": Field("string", max_length=1000, description="Why the person left (dropped out or withdrawn)."),
+    "override": Field("string", max_length=1000,
+                      description="Why a completion below the program's rule is accepted."),
+    "assessment_passed": Field("boolean", form_style="yes_no"),
+    "pre_score": Field("number"),
+    "post_score": Field("number"),
+}
+MARK_FIELDS = {"beneficiary": Field("string", max_length=16, nullable=False),
+               "status": Field("string", enum=MARKS, nullable=False)}
+SCORES = ("assessment_passed", "pre_score", "post_score")
+MAX_MARKS = 1000  # a cohort holds at most 500
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def enrollment_json(enrollment, code=None):
+    """An enrollment: the person's code, the status and its dates, the assessment."""
+    def day(value):
+        return value.isoformat() if value else None
+
+    return {"id": enrollment.id, "cohort": enrollment.cohort_id, "beneficiary": code or enrollment.beneficiary.code,
+            "status": enrollment.status, "enrolled_on": day(enrollment.enrolled_on),
+            "status_on": day(enrollment.status_on), "ended_on": day(enrollment.ended_on),
+            "reason": enrollment.leave_reason or None, "override": enrollment.override_reason or None,
+            "assessment_passed": enrollment.assessment_passed, "pre_score": _number(enrollment.pre_score),
+            "post_score": _number(enrollment.post_score)}
+
+
+@bp.get("/cohorts/<int:cohort_id>/enrollments")
+def roster(cohort_id):
+    """The cohort's enrollments (a trainer sees their own cohorts' only)."""
+    cohort = get_cohort_or_404(cohort_id)
+    query = (Enrollment.select(Enrollment, Beneficiary.code).join(Beneficiary)
+             .where(Enrollment.cohort == cohort).order_by(Enrollment.id))
+    return jsonify(page_of(query, lambda rows: [enrollment_json(e, e.beneficiary.code) for e in rows]))
+
+
+@bp.post("/cohorts/<int:cohort_id>/enrollments")
+@managing
+def enroll(cohort_id):
+    """Enroll a participant (on the waitlist when the cohort is full); 409 when already in it."""
+    cohort = get_cohort_or_404(cohort_id)
+    values = checked(json_object(), ENROLL_FIELDS, ("beneficiary", "enrolled_on"))
+    beneficiary = in_scope().where(Beneficiary.code == values["beneficiary"].strip().upper()).first()
+    if beneficiary is None:
+        raise invalid(_("No participant in your provinces with this code."), "beneficiary")
+    try:
+        enrolled_on = date.fromisoformat(values["enrolled_on"])
+    except ValueError:
+        raise invalid(_("Give a date as YYYY-MM-DD."), "enrolled_on") from None
+    if Enrollment.select().where((Enrollment.cohort == cohort) & (Enrollment.beneficiary == beneficiary)).exists():
+        raise ApiError(409, _("%(code)s is already in this cohort.", code=beneficiary.code),
+                       {"beneficiary": _("Already in this cohort.")})
+    try:
+        enrollment = enrolling.enroll(cohort, beneficiary, enrolled_on, current_user._get_current_object())
+    except TrainingError as error:
+        raise invalid(str(error), "enrolled_on") from None
+    return jsonify(enrollment_json(enrollment, beneficiary.code)), 201
+
+
+def _get_enrollment_or_404(enrollment_id):
+    enrollment = Enrollment.get_or_none(Enrollment.id == enrollment_id)
+    if enrollment is None:
+        abort(404)
+    get_cohort_or_404(enrollment.cohort_id)
+    return enrollment
+
+
+@bp.patch("/enrollments/<int:enrollment_id>")
+@managing
+def change(enrollment_id):
+    """Change the status (completion follows the program's rule unless overridden) and the assessment."""
+    enrollment = _get_enrollment_or_404(enrollment_id)
+    values = checked(json_object(), CHANGE_FIELDS)
+    scores = {name: values[name] for name in SCORES if name in values}
+    user = current_user._get_current_object()
+    with database.atomic():  # the assessment first: completion may depend on it; all or nothing
+        if scores:
+            enrolling.set_assessment(enrollment, _assessment(enrollment, scores), user)
+        if "status" in values:
+            try:
+                on = date.fromisoformat(values["on"]) if values.get("on") else date.today()
+            except ValueError:
+                raise invalid(_("Give a date as YYYY-MM-DD."), "on") from None
+            try:
+                enrolling.change_status(enrollment, values["status"], on, user, values.get("reason") or "",
+                                        values.get("override") or "")
+            except TrainingError as error:
+                raise invalid(str(error), "status") from None
+    return jsonify(enrollment_json(Enrollment.get_by_id(enrollment.id)))
+
+
+def _assessment(enrollment, scores):
+    """The assessment's values with the given ones over the stored ones, checked by the page's form."""
+    stored = {"assessment_passed": enrollment.assessment_passed, "pre_score": _number(enrollment.pre_score),
+              "post_score": _number(enrollment.post_score)}
+    fields = {name: CHANGE_FIELDS[name] for name in SCORES}
+    form = AssessmentForm(formdata=formdata_for({**stored, **scores}, fields), meta={"csrf": False})
+    if not form.validate():
+        raise form_errors(form)
+    return form.values()
+
+
+@bp.put("/sessions/<int:session_id>/attendance")
+def attendance(session_id):
+    """Record a session's marks, all or none; marks not sent stay as they are."""
+    session = get_session_or_404(session_id)
+    body = json_object()
+    if not isinstance(body.get("marks"), list) or set(body) != {"marks"}:
+        raise invalid(_("Send {\"marks\": [{\"beneficiary\": code, \"status\": mark}, ...]}."), "marks")
+    if len(body["marks"]) > MAX_MARKS:
+        raise invalid(_("At most %(num)d marks at once.", num=MAX_MARKS), "marks")
+    marks = [_mark(i, item) for i, item in enumerate(body["marks"])]
+    codes = [code for code, _status in marks]
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if repeated:
+        raise invalid(_("Each participant once: %(codes)s repeated.", codes=", ".join(repeated)), "marks")
+    ids = dict(Enrollment.select(Beneficiary.code, Enrollment.id).join(Beneficiary)
+               .where((Enrollment.cohort == session.cohort_id) & Beneficiary.code.in_(codes or [""])).tuples())
+    missing = [i for i, code in enumerate(codes) if code not in ids]
+    if missing:
+        raise ApiError(422, _("Not enrolled in this cohort: %(codes)s.", codes=", ".join(codes[i] for i in missing)),
+                       {f"marks[{i}].beneficiary": _("Not enrolled in this cohort.") for i in missing})
+    try:
+        corrections = record_attendance(session, {ids[code]: status for code, status in marks},
+                                        current_user._get_current_object())
+    except TrainingError as error:
+        raise invalid(str(error), "marks") from None
+    return jsonify({"session": session.id, "marks": len(marks), "corrections": len(corrections)})
+
+
+def _mark(index, item):
+    """(code, status) of one mark; 422 naming marks[index] when it is not one."""
+    if not isinstance(item, dict):
+        raise invalid(_("Give {\"beneficiary\": code, \"status\": mark}."), f"marks[{index}]")
+    try:
+        values = checked(item, MARK_FIELDS, ("beneficiary", "status"))
+    except ApiError as error:
+        raise ApiError(422, error.message, {f"marks[{index}].{k}": v for k, v in error.fields.items()}) from None
+    return values["beneficiary"].strip().upper(), values["status"]

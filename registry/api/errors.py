@@ -1,0 +1,36 @@
+"""API errors: JSON {"error": message, "fields": {field: message}} with the status that says what went wrong."""
+from flask import jsonify, request
+from flask_babel import gettext as _
+
+
+class ApiError(Exception):
+    """An answer other than success: 400 malformed, 403, 404, 409 conflict, 422 invalid."""
+
+    def __init__(self, status, message, fields=None, **extra):
+        super().__init__(str(message))
+        self.status, self.message, self.fields, self.extra = status, str(message), fields or {}, extra
+
+    def response(self):
+        """The error as a JSON response."""
+        body = {"error": self.message, "fields": {k: str(v) for k, v in self.fields.items()}, **self.extra}
+        return jsonify(body), self.status
+
+
+def invalid(message, field):
+    """A 422 naming the field that is wrong."""
+    return ApiError(422, message, {field: message})
+
+
+def json_object():
+    """The request's JSON object; 400 when the body is not one."""
+    body = request.get_json(silent=True) if request.is_json else None
+    if not isinstance(body, dict):
+        raise ApiError(400, _("Send a JSON object, with the header Content-Type: application/json."))
+    return body
+
+
+def form_errors(form, names=None):
+    """A 422 from a form's errors: each field's first message, under the API's name for the field."""
+    names = names or {}
+    fields = {names.get(name, name or "body"): str(messages[0]) for name, messages in form.errors.items() if messages}
+    return ApiError(422, _("Some fields are not valid: %(fields)s.", fields=", ".join(sorted(fields))), fields)

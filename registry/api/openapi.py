@@ -1,0 +1,232 @@
+"""The OpenAPI 3 document of the API, built from the same field lists the endpoints check.
+
+A test compares its paths with the app's URL map, and schemathesis checks every answer against it.
+"""
+from registry.api import beneficiaries, enrollments, follow_ups, programs
+from registry.api.blueprints import MAX_PER_PAGE
+from registry.api.fields import object_schema
+from registry.beneficiaries.duplicates import REASONS
+from registry.programs.models import MARKS
+
+ERRORS = {
+    400: "Malformed: not a JSON object, or a bad query parameter.",
+    401: "No token, or a token that is unknown, revoked or of a deactivated account.",
+    403: "The token's role may not do this, or the record's province is outside its scope.",
+    404: "No such record within the token's provinces.",
+    409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled).",
+    422: "A field is not valid; `fields` names each one.",
+}
+
+
+def _ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema):
+    return {"application/json": {"schema": schema}}
+
+
+def _page_of(name):
+    return {"type": "object", "additionalProperties": False, "required": ["items", "total", "page", "per_page"],
+            "properties": {"items": {"type": "array", "items": _ref(name)}, "total": {"type": "integer"},
+                           "page": {"type": "integer"}, "per_page": {"type": "integer"}}}
+
+
+def _output(schema):
+    """An answer's schema: every property is always there (null where unknown)."""
+    return {**schema, "required": sorted(schema["properties"])}
+
+
+def _schemas():
+    b, p, e, f = beneficiaries, programs, enrollments, follow_ups
+    integer, number, string, boolean = ({"type": t} for t in ("integer", "number", "string", "boolean"))
+    day = {"type": "string", "format": "date"}
+    nullable_day = {**day, "nullable": True}
+    return {
+        "Error": {"type": "object", "required": ["error"], "properties": {
+            "error": string, "fields": {"type": "object", "additionalProperties": string}}},
+        "DuplicateError": {"type": "object", "required": ["error", "duplicates"], "properties": {
+            "error": string, "fields": {"type": "object", "additionalProperties": string},
+            "duplicates": {"type": "array", "items": {
+                "type": "object", "required": ["code", "reasons"], "additionalProperties": False,
+                "properties": {"code": string, "reasons": {"type": "array", "items": {
+                    "type": "string", "enum": list(REASONS)}}}}}}},
+        "Beneficiary": _output(object_schema(b.FIELDS, read_only=b.READ_ONLY)),
+        "BeneficiaryInput": {**object_schema(b.FIELDS, required=b.REQUIRED), "properties": {
+            **object_schema(b.FIELDS)["properties"],
+            "allow_duplicate": {**boolean, "description": "Register even when likely duplicates exist."}}},
+        "BeneficiaryChange": object_schema(b.FIELDS),
+        "BeneficiaryPage": _page_of("Beneficiary"),
+        "MergeInput": {"type": "object", "required": ["duplicate"], "additionalProperties": False,
+                       "properties": {"duplicate": {**string, "description": "The code of the duplicate."}}},
+        "MergeResult": {"type": "object", "additionalProperties": False,
+                        "required": ["merge", "survivor", "duplicate", "conflicts"],
+                        "properties": {"merge": integer, "survivor": _ref("Beneficiary"), "duplicate": string,
+                                       "conflicts": {"type": "array", "items": string}}},
+        "Program": _output(object_schema(p.PROGRAM_FIELDS, read_only={"id": integer})),
+        "ProgramInput": object_schema(p.PROGRAM_FIELDS, required=("name",)),
+        "ProgramPage": _page_of("Program"),
+        "Cohort": _output(object_schema(p.COHORT_FIELDS, read_only={"id": integer})),
+        "CohortInput": object_schema(p.COHORT_FIELDS, required=("program", "name", "province", "start_on",
+                                                                 "end_on")),
+        "CohortDetail": {**_output(object_schema(p.COHORT_FIELDS, read_only={
+            "id": integer, "sessions": {"type": "array", "items": _ref("Session")}}))},
+        "CohortPage": _page_of("Cohort"),
+        "Session": {"type": "object", "additionalProperties": False,
+                    "required": ["id", "cohort", "date", "hours", "cancelled"],
+                    "properties": {"id": integer, "cohort": integer, "date": day, "hours": number,
+                                   "cancelled": boolean}},
+        "SessionInput": object_schema(p.SESSION_FIELDS, required=("date", "hours")),
+        "Enrollment": {"type": "object", "additionalProperties": False, "required": [
+            "id", "cohort", "beneficiary", "status", "enrolled_on", "status_on", "ended_on", "reason", "override",
+            "assessment_passed", "pre_score", "post_score"], "properties": {
+            "id": integer, "cohort": integer, "beneficiary": string,
+            "status": {**string, "enum": ["waitlisted", "enrolled", "active", "completed", "dropped_out",
+                                          "withdrawn"]},
+            "enrolled_on": day, "status_on": day, "ended_on": nullable_day,
+            "reason": {**string, "nullable": True}, "override": {**string, "nullable": True},
+            "assessment_passed": {**boolean, "nullable": True}, "pre_score": {**number, "nullable": True},
+            "post_score": {**number, "nullable": True}}},
+        "EnrollmentInput": object_schema(e.ENROLL_FIELDS, required=("beneficiary", "enrolled_on")),
+        "EnrollmentChange": object_schema(e.CHANGE_FIELDS),
+        "EnrollmentPage": _page_of("Enrollment"),
+        "AttendanceInput": {"type": "object", "required": ["marks"], "additionalProperties": False, "properties": {
+            "marks": {"type": "array", "maxItems": e.MAX_MARKS,
+                      "items": object_schema(e.MARK_FIELDS, required=("beneficiary", "status"))}}},
+        "AttendanceResult": {"type": "object", "additionalProperties": False,
+                             "required": ["session", "marks", "corrections"],
+                             "properties": {"session": integer, "marks": integer, "corrections": integer}},
+        "FollowUp": _output(object_schema({k: v for k, v in f.FIELDS.items() if k != "window"}, read_only={
+            "id": integer, "beneficiary": string, "window": {**integer, "nullable": True}})),
+        "FollowUpInput": object_schema(f.FIELDS, required=("on", "reached", "method")),
+        "IndicatorReport": {"type": "object", "required": ["start", "end", "indicators"], "properties": {
+            "start": day, "end": day, "indicators": {"type": "array", "items": {
+                "type": "object", "required": ["code", "title", "kind", "numerator", "denominator", "value",
+                                               "disaggregations"],
+                "properties": {"code": string, "title": string, "kind": string,
+                               "numerator": {**number, "nullable": True},
+                               "denominator": {**number, "nullable": True},
+                               "value": {**number, "nullable": True},
+                               "disaggregations": {"type": "array", "items": {"type": "object", "properties": {
+                                   "by": string, "category": {**string, "nullable": True},
+                                   "numerator": {**number, "nullable": True},
+                                   "denominator": {**number, "nullable": True},
+                                   "value": {**number, "nullable": True}}}}}}}}},
+        "OpenApiDocument": {"type": "object", "required": ["openapi", "paths"]},
+    }
+
+
+def _parameter(name, where, schema, description="", required=None):
+    parameter = {"name": name, "in": where, "schema": schema, "required": where == "path" or bool(required)}
+    if description:
+        parameter["description"] = description
+    return parameter
+
+
+PAGE_PARAMETERS = [
+    _parameter("page", "query", {"type": "integer", "minimum": 1, "maximum": 10**6, "default": 1}),
+    _parameter("per_page", "query", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE, "default": 50}),
+]
+
+
+def _operation(summary, answer, status=200, body=None, parameters=(), errors=(400, 401, 403), tag="",
+               conflict="Error", media="application/json"):
+    operation = {"summary": summary, "tags": [tag] if tag else [], "parameters": list(parameters), "responses": {
+        str(status): {"description": "Done.", "content": {media: {"schema": answer}}}}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": _json(body)}
+    for code in errors:
+        schema = _ref(conflict if code == 409 else "Error")
+        operation["responses"][str(code)] = {"description": ERRORS[code], "content": _json(schema)}
+    return operation
+
+
+def _paths():
+    code = _parameter("code", "path", {"type": "string"}, "A participant's code, e.g. BR-000123.")
+    cohort = _parameter("cohort_id", "path", {"type": "integer"})
+    session = _parameter("session_id", "path", {"type": "integer"})
+    enrollment = _parameter("enrollment_id", "path", {"type": "integer"})
+    text = {"type": "string", "maxLength": 200}
+    writes = (400, 401, 403, 404, 409, 422)
+    return {
+        "/api/v1/beneficiaries": {
+            "get": _operation("List participants in the token's provinces", _ref("BeneficiaryPage"),
+                              parameters=[_parameter("q", "query", text, "Code, phone, ID number or name words."),
+                                          _parameter("province", "query", {"type": "string", "maxLength": 2}),
+                                          _parameter("status", "query", {"type": "string",
+                                                                         "enum": ["active", "archived"]}),
+                                          *PAGE_PARAMETERS], tag="Participants"),
+            "post": _operation("Register a participant", _ref("Beneficiary"), 201, _ref("BeneficiaryInput"),
+                               errors=(400, 401, 403, 409, 422), tag="Participants", conflict="DuplicateError")},
+        "/api/v1/beneficiaries/{code}": {
+            "get": _operation("Read a participant (audited)", _ref("Beneficiary"), parameters=[code],
+                              errors=(401, 403, 404), tag="Participants"),
+            "patch": _operation("Change some fields of a participant (null clears one)", _ref("Beneficiary"),
+                                body=_ref("BeneficiaryChange"), parameters=[code], errors=writes,
+                                tag="Participants")},
+        "/api/v1/beneficiaries/{code}/merge": {
+            "post": _operation("Merge a duplicate into this participant", _ref("MergeResult"),
+                               body=_ref("MergeInput"), parameters=[code], errors=writes, tag="Participants")},
+        "/api/v1/beneficiaries/{code}/follow-ups": {
+            "post": _operation("Record a follow-up after training", _ref("FollowUp"), 201, _ref("FollowUpInput"),
+                               parameters=[code], errors=writes, tag="Outcomes")},
+        "/api/v1/programs": {
+            "get": _operation("List programs", _ref("ProgramPage"), parameters=PAGE_PARAMETERS, tag="Training"),
+            "post": _operation("Create a program (admins)", _ref("Program"), 201, _ref("ProgramInput"),
+                               errors=(400, 401, 403, 409, 422), tag="Training")},
+        "/api/v1/cohorts": {
+            "get": _operation("List the cohorts the token may see", _ref("CohortPage"), parameters=PAGE_PARAMETERS,
+                              tag="Training"),
+            "post": _operation("Create a cohort", _ref("Cohort"), 201, _ref("CohortInput"),
+                               errors=(400, 401, 403, 422), tag="Training")},
+        "/api/v1/cohorts/{cohort_id}": {
+            "get": _operation("Read a cohort with its sessions", _ref("CohortDetail"), parameters=[cohort],
+                              errors=(401, 403, 404), tag="Training")},
+        "/api/v1/cohorts/{cohort_id}/sessions": {
+            "post": _operation("Add a session to a cohort", _ref("Session"), 201, _ref("SessionInput"),
+                               parameters=[cohort], errors=(400, 401, 403, 404, 422), tag="Training")},
+        "/api/v1/cohorts/{cohort_id}/enrollments": {
+            "get": _operation("List a cohort's enrollments", _ref("EnrollmentPage"),
+                              parameters=[cohort, *PAGE_PARAMETERS], errors=(400, 401, 403, 404), tag="Training"),
+            "post": _operation("Enroll a participant", _ref("Enrollment"), 201, _ref("EnrollmentInput"),
+                               parameters=[cohort], errors=writes, tag="Training")},
+        "/api/v1/enrollments/{enrollment_id}": {
+            "patch": _operation("Change an enrollment's status or assessment", _ref("Enrollment"),
+                                body=_ref("EnrollmentChange"), parameters=[enrollment],
+                                errors=(400, 401, 403, 404, 422), tag="Training")},
+        "/api/v1/sessions/{session_id}/attendance": {
+            "put": _operation("Record a session's attendance, all marks or none (" + ", ".join(MARKS) + ")",
+                              _ref("AttendanceResult"), body=_ref("AttendanceInput"), parameters=[session],
+                              errors=(400, 401, 403, 404, 422), tag="Training")},
+        "/api/v1/reports/indicators": {
+            "get": _operation("The indicator report of a period, for the token's provinces", _ref("IndicatorReport"),
+                              parameters=[_parameter("start", "query", {"type": "string", "format": "date"},
+                                                     required=True),
+                                          _parameter("end", "query", {"type": "string", "format": "date"},
+                                                     required=True),
+                                          _parameter("program", "query", {"type": "array",
+                                                                          "items": {"type": "integer"}}),
+                                          _parameter("province", "query", {"type": "array", "items": {
+                                              "type": "string", "maxLength": 2}})], tag="Reports")},
+        "/api/v1/openapi.json": {
+            "get": {**_operation("This document", _ref("OpenApiDocument"), errors=(), tag="Documentation"),
+                    "security": []}},
+        "/api/v1/docs": {
+            "get": {**_operation("This document as a page", {"type": "string"}, errors=(), tag="Documentation",
+                                 media="text/html"), "security": []}},
+    }
+
+
+def document():
+    """The OpenAPI document of API v1."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Beneficiary registry API", "version": "1",
+                 "description": "Participants, training, follow-ups and reports, with the same rules as the "
+                                "pages: role, province scope, audit, validation, all-or-nothing writes. "
+                                "Send `Authorization: Bearer <token>`; create a token on your account page."},
+        "paths": _paths(),
+        "components": {"schemas": _schemas(),
+                       "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearer": []}],
+    }
