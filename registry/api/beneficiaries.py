@@ -2,11 +2,11 @@
 from datetime import date
 from decimal import Decimal
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from registry.api.blueprints import api_blueprint, page_of
+from registry.api.blueprints import api_blueprint, page_of, text_arg
 from registry.api.errors import ApiError, form_errors, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.audit.services import record_event
@@ -96,10 +96,10 @@ def _get_in_scope(code):
 @bp.get("/beneficiaries")
 def index():
     """Participants in the caller's provinces matching ?q= and ?province=, newest first."""
-    query = queries.search(text=request.args.get("q", ""), province=request.args.get("province") or None,
-                           status=request.args.get("status") or None)
+    text = text_arg("q")
+    query = queries.search(text=text, province=text_arg("province", 2) or None, status=text_arg("status", 10) or None)
     page = page_of(queries.with_province(query), lambda rows: [beneficiary_json(b) for b in rows])
-    record_event("beneficiary.list", detail={"q": request.args.get("q", ""), "via": "api",
+    record_event("beneficiary.list", detail={"q": text, "via": "api",
                                              "returned": [item["code"] for item in page["items"]]})
     return jsonify(page)
 

@@ -3,6 +3,7 @@ from flask import Blueprint, request
 from flask_babel import gettext as _
 
 from registry.api.errors import ApiError
+from registry.api.fields import Field
 from registry.auth.guard import guard_blueprint
 from registry.extensions import csrf
 
@@ -26,6 +27,17 @@ def int_arg(name, default, low, high):
         message = _("Give %(name)s as a whole number from %(low)d to %(high)d.", name=name, low=low, high=high)
         raise ApiError(400, message, {name: message})
     return int(raw)
+
+
+def text_arg(name, max_length=200):
+    """A text query parameter ("" when absent); 400 when too long or holding control characters."""
+    value = request.args.get(name, "")
+    problem = Field("string", max_length=max_length).problem(value)
+    if problem is None and len(value) > max_length:
+        problem = _("At most %(num)d characters.", num=max_length)
+    if problem:
+        raise ApiError(400, problem, {name: problem})
+    return value
 
 
 def page_of(query, serialize):

@@ -77,7 +77,7 @@ class Field:
     def form_value(self, value):
         """The value as a browser would post it, or None to leave the field out."""
         if value is None:
-            return None
+            return "" if self.form_style == "yes_no" else None  # a yes/no select's "unknown" is ""
         if self.kind == "boolean":
             if self.form_style == "yes_no":
                 return "yes" if value else "no"

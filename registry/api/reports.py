@@ -25,13 +25,15 @@ def indicators():
         try:
             dates[name] = date.fromisoformat(request.args.get(name, ""))
         except ValueError:
-            raise _bad(_("Give %(name)s as YYYY-MM-DD.", name=name), name)
+            raise _bad(_("Give %(name)s as YYYY-MM-DD.", name=name), name) from None
     if dates["end"] < dates["start"]:
         raise _bad(_("The period ends before it starts."), "end")
     programs = request.args.getlist("program")
     if any(not p.isdigit() for p in programs):
         raise _bad(_("A program is given by its number."), "program")
     provinces = [p.zfill(2) for p in request.args.getlist("province") if p]
+    if any(not p.isdigit() or len(p) != 2 for p in provinces):
+        raise _bad(_("A province is given by its code, e.g. 02."), "province")
     report = report_for_user(Period(dates["start"], dates["end"], ""), [int(p) for p in programs], provinces)
     keys = ("code", "title", "kind", "numerator", "denominator", "value", "disaggregations")
     return jsonify({"start": dates["start"].isoformat(), "end": dates["end"].isoformat(),

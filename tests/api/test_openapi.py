@@ -51,7 +51,7 @@ schema = schemathesis.openapi.from_dict(document())
 
 
 @schema.parametrize()
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=10, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_every_answer_conforms_to_the_document(case, app, admin_headers):
     case.call_and_validate(app=app, headers=admin_headers, checks=[

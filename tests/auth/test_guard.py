@@ -7,7 +7,8 @@ from tests.routes import routes
 
 
 def test_every_private_page_sends_anonymous_users_to_login(app, client):
-    private = [(endpoint, url) for endpoint, url, public in routes(app, "GET") if not public]
+    private = [(endpoint, url) for endpoint, url, public in routes(app, "GET")
+               if not public and not url.startswith("/api/")]
     assert private, "the URL map has no private pages"
     for endpoint, url in private:
         response = client.get(url)
@@ -17,13 +18,24 @@ def test_every_private_page_sends_anonymous_users_to_login(app, client):
 
 def test_every_private_post_sends_anonymous_users_to_login(app, client):
     for endpoint, url, public in routes(app, "POST"):
-        if not public:
+        if not public and not url.startswith("/api/"):
             assert client.post(url).status_code == 302, endpoint
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PATCH", "PUT"])
+def test_every_api_endpoint_answers_401_without_a_token(app, client, method):
+    endpoints = [(endpoint, url) for endpoint, url, public in routes(app, method)
+                 if url.startswith("/api/") and not public]
+    assert endpoints, f"no API endpoint answers {method}"
+    for endpoint, url in endpoints:
+        response = client.open(url, method=method, json={})
+        assert response.status_code == 401 and response.is_json, endpoint
+        assert response.headers["WWW-Authenticate"] == "Bearer", endpoint
 
 
 def test_public_pages_are_only_the_expected_ones(app):
     public = {endpoint for method in ("GET", "POST") for endpoint, _url, is_public in routes(app, method) if is_public}
-    assert public == {"auth.login", "auth.set_language", "files.khmer_font"}
+    assert public == {"auth.login", "auth.set_language", "files.khmer_font", "api_docs.openapi_json", "api_docs.page"}
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])

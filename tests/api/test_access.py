@@ -1,0 +1,115 @@
+"""Who may call what: every API endpoint for every role, and for an officer of another province.
+
+The table is the contract; a new API route with no row in it fails the suite.
+"""
+from datetime import date, timedelta
+
+import pytest
+
+from registry.auth.models import User
+from registry.programs import enrollment as enrolling
+from registry.programs.models import Enrollment, TrainingSession
+from tests.api.conftest import PERSON, ApiClient
+from tests.api.test_openapi import _api_routes
+
+ROLES = ("admin", "officer", "outsider", "trainer", "other_trainer", "manager")
+TODAY = date.today()
+
+# (method, path, body): {role: status}; outsider = an officer of province 17, the data is in 02.
+MATRIX = [
+    (("GET", "/api/v1/beneficiaries", None), (200, 200, 200, 403, 403, 403)),
+    (("POST", "/api/v1/beneficiaries", "new_person"), (201, 201, 403, 403, 403, 403)),
+    (("GET", "/api/v1/beneficiaries/{code}", None), (200, 200, 404, 403, 403, 403)),
+    (("PATCH", "/api/v1/beneficiaries/{code}", {"village": "Ou Char"}), (200, 200, 404, 403, 403, 403)),
+    (("POST", "/api/v1/beneficiaries/{code}/merge", "duplicate"), (200, 200, 404, 403, 403, 403)),
+    (("POST", "/api/v1/beneficiaries/{graduate}/follow-ups", "follow_up"), (201, 201, 404, 403, 403, 403)),
+    (("GET", "/api/v1/programs", None), (200, 200, 200, 403, 403, 200)),
+    (("POST", "/api/v1/programs", {"name": "Motorbike repair"}), (201, 403, 403, 403, 403, 403)),
+    (("GET", "/api/v1/cohorts", None), (200, 200, 200, 200, 200, 403)),
+    (("POST", "/api/v1/cohorts", "new_cohort"), (201, 201, 403, 403, 403, 403)),
+    (("GET", "/api/v1/cohorts/{cohort_id}", None), (200, 200, 404, 200, 403, 403)),
+    (("POST", "/api/v1/cohorts/{cohort_id}/sessions", "new_session"), (201, 201, 404, 403, 403, 403)),
+    (("GET", "/api/v1/cohorts/{cohort_id}/enrollments", None), (200, 200, 404, 200, 403, 403)),
+    (("POST", "/api/v1/cohorts/{cohort_id}/enrollments", "enrollment"), (201, 201, 404, 403, 403, 403)),
+    (("PATCH", "/api/v1/enrollments/{enrollment_id}", {"pre_score": 50}), (200, 200, 404, 403, 403, 403)),
+    (("PUT", "/api/v1/sessions/{session_id}/attendance", "marks"), (200, 200, 404, 200, 403, 403)),
+    (("GET", "/api/v1/reports/indicators?start=2026-01-01&end=2026-12-31", None), (200, 200, 200, 403, 403, 200)),
+    (("GET", "/api/v1/openapi.json", None), (200,) * 6),
+    (("GET", "/api/v1/docs", None), (200,) * 6),
+]
+
+
+@pytest.fixture
+def world(app, create_beneficiary, create_cohort, create_program, enroll, create_user, registrar):
+    """Data in province 02: a participant, a likely duplicate, a graduate, a cohort with a trainer and a session."""
+    trainer = create_user("trainer", username="assigned")
+    person = create_beneficiary(phone="+85512345678")
+    duplicate = create_beneficiary(given_name="Chanty")
+    graduate = create_beneficiary(given_name="Sokha")
+    newcomer = create_beneficiary(given_name="Vanna")
+    start = TODAY - timedelta(days=40)
+    cohort = create_cohort(start_on=start, end_on=TODAY + timedelta(days=20), days=[TODAY - timedelta(days=3)],
+                           trainers=[trainer])
+    finished = create_cohort(name="Earlier", start_on=start - timedelta(days=200), end_on=start - timedelta(days=100))
+    enrollment = enroll(cohort, person, on=start)
+    with app.app_context():
+        done = enroll(finished, graduate, on=start - timedelta(days=200))
+        enrolling.change_status(Enrollment.get_by_id(done.id), "completed", start - timedelta(days=100),
+                                User.get_by_id(registrar.id), override_reason="test")
+    session = TrainingSession.get(TrainingSession.cohort == cohort)
+    program = create_program(name="Hairdressing")
+    return {
+        "code": person.code, "graduate": graduate.code, "cohort_id": cohort.id, "session_id": session.id,
+        "enrollment_id": enrollment.id,
+        "bodies": {
+            "new_person": {**PERSON, "given_name": "Bopha", "date_of_birth": "1995-06-01"},
+            "duplicate": {"duplicate": duplicate.code},
+            "follow_up": {"on": TODAY.isoformat(), "reached": False, "method": "phone"},
+            "new_cohort": {"program": program.id, "name": "New", "province": "02", "start_on": "2026-01-05",
+                           "end_on": "2026-02-05"},
+            "new_session": {"date": TODAY.isoformat(), "hours": 2},
+            "enrollment": {"beneficiary": newcomer.code, "enrolled_on": start.isoformat()},
+            "marks": {"marks": [{"beneficiary": person.code, "status": "present"}]},
+        },
+        "trainer": trainer,
+    }
+
+
+def _caller(role, world, api, client, bearer):
+    if role == "trainer":
+        return ApiClient(client, bearer(world["trainer"])["Authorization"].split()[1], world["trainer"])
+    if role == "outsider":
+        return api("officer", provinces={"17"})
+    if role == "other_trainer":
+        return api("trainer")
+    return api(role, provinces={"02"} if role == "officer" else None)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_endpoint_answers_each_role_as_the_table_says(role, world, api, client, bearer):
+    caller = _caller(role, world, api, client, bearer)
+    wrong = []
+    for (method, path, body), statuses in MATRIX:
+        url = path.format(**world)
+        body = world["bodies"][body] if isinstance(body, str) else body
+        response = caller._send(method, url, **({"json": body} if body is not None else {}))
+        expected = statuses[ROLES.index(role)]
+        if response.status_code != expected:
+            wrong.append(f"{method} {url}: {response.status_code}, expected {expected} {response.get_data()[:200]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_table_covers_every_api_route(app):
+    def template(path):
+        path = path.split("?")[0]
+        return path.replace("{code}", "{code}").replace("{graduate}", "{code}")
+
+    covered = {(method, template(path)) for (method, path, _body), _statuses in MATRIX}
+    assert covered == _api_routes(app)
+
+
+def test_an_officer_of_another_province_finds_and_counts_nobody(world, api):
+    outsider = api("officer", provinces={"17"})
+    for query in ("", "?q=Chanthy", "?q=%2B85512345678", f"?q={world['code']}", "?province=02"):
+        assert outsider.get("/api/v1/beneficiaries" + query).get_json()["total"] == 0, query
+    assert outsider.get("/api/v1/cohorts").get_json()["total"] == 0
