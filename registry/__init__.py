@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry import api, config, db, routing
+from registry import api, config, db, routing, security_headers
 from registry.extensions import babel, bootstrap, csrf, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,11 +31,13 @@ def create_app(test_config=None):
     _register_blueprints(app)
     _register_commands(app)
     api.init_app(app)
+    security_headers.init_app(app)
     return app
 
 
 def _init_extensions(app):
     from registry.auth.guard import require_login
+    from registry.auth.session_rules import end_idle_session, require_own_password
     from registry.auth.services import load_user
     from registry.i18n import select_locale
     from registry.main import context, errors
@@ -52,6 +54,8 @@ def _init_extensions(app):
     login_manager.user_loader(load_user)
     # Registered after flask-login's own hooks: every route needs a login unless marked @public.
     app.before_request(require_login)
+    app.before_request(end_idle_session)
+    app.before_request(require_own_password)
     errors.init_app(app)
     context.init_app(app)
 

@@ -38,6 +38,7 @@ def from_environment(instance_path):
         # How many proxies stand in front of the app; X-Forwarded-For is ignored when 0.
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "16")) * 1024 * 1024,
+        "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
     }
 
 
@@ -54,4 +55,10 @@ DEFAULTS = {
     # argon2 profile: "RFC_9106_LOW_MEMORY" in production; tests use "CHEAPEST".
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",
     "PASSWORD_MIN_LENGTH": 10,
+    # Sign-in throttling: this many failures within the window lock the username, or the address.
+    "LOGIN_THROTTLE_MINUTES": 15,
+    "LOGIN_MAX_FAILURES_PER_USER": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    # A page session ends after this long without a request (API tokens are not sessions).
+    "IDLE_TIMEOUT_MINUTES": 30,
 }

@@ -32,6 +32,8 @@ class User(UserMixin, BaseModel):
     session_token = CharField(max_length=64, unique=True, default=new_session_token)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
+    # Set when an admin chose the password (a new account, a reset): the user must choose their own.
+    must_change_password = BooleanField(default=False)
 
     class Meta:
         table_name = "app_user"  # "user" is reserved in PostgreSQL

@@ -1,4 +1,8 @@
-"""Password hashing with argon2id."""
+"""Password hashing with argon2id, and the password policy."""
+import re
+from functools import lru_cache
+from pathlib import Path
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
@@ -33,6 +37,26 @@ def dummy_verify(password):
     verify_password(config["_DUMMY_HASH"], password)
 
 
+COMMON_PASSWORDS_FILE = Path(__file__).with_name("common_passwords.txt")
+_DECORATION = re.compile(r"^[\W\d_]+|[\W\d_]+$")  # digits and symbols before or after the word
+
+
+@lru_cache(maxsize=1)
+def common_passwords():
+    """The bundled list of passwords that guessers try first (lower case)."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_common(password):
+    """Whether a password is a common one, or a common one with digits and symbols around it ("Password2026!")."""
+    lowered = password.lower()
+    joined = lowered.replace(" ", "")
+    core = _DECORATION.sub("", joined)
+    only_digits_and_symbols = not core
+    return bool({lowered, joined, core} & common_passwords()) or only_digits_and_symbols or len(set(lowered)) <= 2
+
+
 def password_problem(password, username=""):
     """Return why a new password is not acceptable, or None when it is."""
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
@@ -40,4 +64,7 @@ def password_problem(password, username=""):
         return _("The password must have at least %(n)d characters.", n=minimum)
     if username and username.lower() in password.lower():
         return _("The password must not contain the username.")
+    if is_common(password):
+        return _("This password is among the first that attackers try. Choose a less common one, "
+                 "e.g. a few words that belong together only for you.")
     return None

@@ -3,26 +3,43 @@ from flask import session
 from flask_login import login_user, logout_user
 
 from registry.audit.services import record_event
+from registry.auth import throttle
 from registry.auth.models import User, new_session_token
 from registry.auth.passwords import dummy_verify, hash_password, verify_password
 from registry.db import database
 from registry.timeutil import utcnow
 
 
-def authenticate(username, password):
-    """Return the active user with these credentials, or None; audit the attempt."""
+class SignInLocked(Exception):
+    """Too many failed sign-ins for this username or from this address: try again in `minutes`."""
+
+    def __init__(self, minutes):
+        super().__init__(minutes)
+        self.minutes = minutes
+
+
+def authenticate(username, password, ip=""):
+    """Return the active user with these credentials, or None; audit the attempt.
+
+    :raise SignInLocked: too many recent failures for the username or the address (the password is not checked).
+    """
     username = username.strip()
+    locked = throttle.minutes_locked(username, ip)
+    if locked:
+        with database.atomic():
+            record_event("auth.login_throttled", username=username, detail={"minutes": locked})
+        raise SignInLocked(locked)
     user = User.get_or_none(User.username == username)
     if user is None:
         dummy_verify(password)
     ok = user is not None and verify_password(user.password_hash, password)
     with database.atomic():
-        if not ok:
-            record_event("auth.login_failed", user=user, username=username, detail={"reason": "bad credentials"})
+        if not ok or not user.active:
+            throttle.record_failure(username, ip)
+            record_event("auth.login_failed", user=user, username=username,
+                         detail={"reason": "inactive" if ok else "bad credentials"})
             return None
-        if not user.active:
-            record_event("auth.login_failed", user=user, username=username, detail={"reason": "inactive"})
-            return None
+        throttle.clear_failures(username)
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         record_event("auth.login", user=user)
     return user
@@ -33,13 +50,13 @@ def sign_in(user):
     login_user(user)
 
 
-def sign_out(user):
+def sign_out(user, reason=""):
     """End this session of the user, and forget everything it held but the language.
 
     Pending messages go too: on a shared computer, "Sok Chanthy is registered" must not greet
     the next person.
     """
-    record_event("auth.logout", user=user)
+    record_event("auth.logout", user=user, detail={"reason": reason} if reason else None)
     logout_user()
     language = session.get("language") or user.language
     session.clear()
@@ -58,7 +75,8 @@ def change_own_password(user, current_password, new_password):
         return False
     with database.atomic():
         user.password_hash = hash_password(new_password)
-        User.update(password_hash=user.password_hash).where(User.id == user.id).execute()
+        user.must_change_password = False
+        User.update(password_hash=user.password_hash, must_change_password=False).where(User.id == user.id).execute()
         end_all_sessions(user)
         record_event("auth.password_changed", obj=user, user=user)
     # This session carries the new token; every other one is now invalid.

@@ -19,7 +19,11 @@ def login():
         return redirect(url_for("main.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
+        try:
+            user = services.authenticate(form.username.data, form.password.data, request.remote_addr or "")
+        except services.SignInLocked as locked:
+            flash(_("Too many failed sign-ins. Try again in %(num)d minutes.", num=locked.minutes), "danger")
+            return render_template("auth/login.html", form=form), 429
         if user:
             services.sign_in(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))

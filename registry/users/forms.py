@@ -51,7 +51,8 @@ class NewUserForm(NewPasswordMixin, UserForm):
         DataRequired(), Length(min=3, max=64),
         Regexp(r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dots, dashes and underscores only.")),
     ])
-    new_password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=256)],
+                                 description=_l("The person chooses their own at their first sign-in."))
     field_order = ("username",)
 
     def validate_new_password(self, field):
@@ -63,7 +64,8 @@ class NewUserForm(NewPasswordMixin, UserForm):
 class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     """An admin sets a new password for a user."""
 
-    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    new_password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=256)],
+                                 description=_l("The person chooses their own at their next sign-in."))
     submit = SubmitField(_l("Reset password"))
 
 

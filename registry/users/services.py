@@ -44,8 +44,10 @@ def _set_scope(user, province_codes):
     user.__dict__.pop("_province_codes", None)
 
 
-def create_user(username, full_name, role, password, province_codes=None, language="en"):
+def create_user(username, full_name, role, password, province_codes=None, language="en", temporary=False):
     """Create an account. province_codes None means all provinces.
+
+    A temporary password (an admin chose it) must be changed by the user at their first sign-in.
 
     :raise UserError: unknown role or province, or the username is taken.
     """
@@ -54,7 +56,7 @@ def create_user(username, full_name, role, password, province_codes=None, langua
         with database.atomic():
             user = User.create(username=username.strip(), full_name=full_name.strip(), role=role,
                                language=language, all_provinces=province_codes is None,
-                               password_hash=hash_password(password))
+                               password_hash=hash_password(password), must_change_password=temporary)
             _set_scope(user, province_codes)
             record_event("user.create", obj=user, detail=_snapshot(user))
     except IntegrityError:
@@ -90,9 +92,10 @@ def set_active(user, active):
 
 
 def reset_password(user, password):
-    """Set a new password chosen by an admin; the user's sessions end."""
+    """Set a temporary password chosen by an admin; the user's sessions end, and they choose their own next."""
     with database.atomic():
         user.password_hash = hash_password(password)
+        user.must_change_password = True
         user.save()
         end_all_sessions(user)
         record_event("user.password_reset", obj=user)

@@ -26,7 +26,8 @@ def create():
     if form.validate_on_submit():
         try:
             user = services.create_user(form.username.data, form.full_name.data, form.role.data,
-                                        form.new_password.data, form.province_codes(), form.language.data)
+                                        form.new_password.data, form.province_codes(), form.language.data,
+                                        temporary=True)
         except services.UserError as error:
             form.username.errors.append(str(error))
         else:

@@ -1,0 +1,48 @@
+"""Rules on a signed-in session: it ends after a while without activity, and a temporary password must go first."""
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.api.errors import ApiError
+from registry.auth import services
+
+# Pages a user with a temporary password may still open: to change it, or to leave.
+OPEN_WITH_TEMPORARY_PASSWORD = {"auth.account", "auth.logout", "auth.sign_out_everywhere", "auth.set_language",
+                                "auth.login"}
+SEEN_KEY = "seen"
+SEEN_PRECISION = 60  # seconds: the session cookie is rewritten at most once a minute for this
+
+
+def _is_static():
+    endpoint = request.endpoint or ""
+    return endpoint == "static" or endpoint.endswith(".static") or endpoint == "files.khmer_font"
+
+
+def end_idle_session():
+    """before_request: sign out a page session idle for longer than IDLE_TIMEOUT_MINUTES."""
+    if request.path.startswith("/api/") or _is_static() or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    seen = session.get(SEEN_KEY)
+    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
+    if seen is not None and now - seen > limit:
+        services.sign_out(current_user._get_current_object(), reason="idle")
+        flash(_("You were signed out after %(num)d minutes without activity. Sign in again to go on.",
+                num=limit // 60), "info")
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if seen is None or now - seen >= SEEN_PRECISION:
+        session[SEEN_KEY] = now
+    return None
+
+
+def require_own_password():
+    """before_request: a user whose password an admin chose must choose their own before anything else."""
+    if _is_static() or not current_user.is_authenticated or not current_user.must_change_password:
+        return None
+    if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD:
+        return None
+    if request.path.startswith("/api/"):
+        raise ApiError(403, _("Choose your own password on your account page first."))
+    return redirect(url_for("auth.account"))

@@ -1,0 +1,121 @@
+"""Who may open what: every page route, as anonymous and as each role, against a table kept here.
+
+The table is the contract. A new route with no row fails the suite; a changed answer fails it too.
+Columns: anonymous, admin, officer, outsider, trainer, other_trainer, manager.
+The world lives in province 02; outsider is an officer of province 17; trainer is assigned to cohort 1.
+404 for an allowed role means the record (or the query the page needs) is not there, or outside the
+user's provinces, which a scoped user must not be able to tell apart. The API has its own table
+(tests/api/test_access.py).
+"""
+import pytest
+
+from tests.access_world import CALLERS, page_requests, sign_in, world  # noqa: F401  (fixture)
+from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+
+EXPECTED = {
+    "GET /":                                                                     "302 200 200 200 200 200 200",
+    "GET /account":                                                              "302 200 200 200 200 200 200",
+    "GET /account/tokens/":                                                      "302 200 200 200 200 200 200",
+    "GET /beneficiaries/":                                                       "302 200 200 200 403 403 403",
+    "GET /beneficiaries/<code>":                                                 "302 200 200 404 403 403 403",
+    "GET /beneficiaries/<code>/edit":                                            "302 200 200 404 403 403 403",
+    "GET /beneficiaries/<code>/merge":                                           "302 200 200 404 403 403 403",
+    "GET /beneficiaries/export.xlsx":                                            "302 200 200 200 403 403 200",
+    "GET /beneficiaries/import/":                                                "302 200 200 200 403 403 403",
+    "GET /beneficiaries/import/<int:job_id>":                                    "302 404 404 404 403 403 403",
+    "GET /beneficiaries/import/<int:job_id>/state":                              "302 404 404 404 403 403 403",
+    "GET /beneficiaries/import/template.xlsx":                                   "302 200 200 200 403 403 403",
+    "GET /beneficiaries/new":                                                    "302 200 200 200 403 403 403",
+    "GET /cohorts/":                                                             "302 200 200 200 200 200 403",
+    "GET /cohorts/<int:cohort_id>":                                              "302 200 200 404 200 403 403",
+    "GET /cohorts/<int:cohort_id>/edit":                                         "302 200 200 404 403 403 403",
+    "GET /cohorts/<int:cohort_id>/enroll":                                       "302 200 200 404 403 403 403",
+    "GET /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>":              "302 200 200 404 403 403 403",
+    "GET /cohorts/<int:cohort_id>/grid":                                         "302 200 200 404 200 403 403",
+    "GET /cohorts/<int:cohort_id>/sessions/<int:session_id>/signin.xlsx":        "302 200 200 404 200 403 403",
+    "GET /cohorts/<int:cohort_id>/signin":                                       "302 200 200 404 200 403 403",
+    "GET /cohorts/<int:cohort_id>/signin.xlsx":                                  "302 200 200 404 200 403 403",
+    "GET /cohorts/<int:cohort_id>/signin/upload":                                "302 200 200 404 200 403 403",
+    "GET /cohorts/new":                                                          "302 200 200 200 403 403 403",
+    "GET /follow-ups/":                                                          "302 200 200 200 403 403 403",
+    "GET /follow-ups/new/<code>":                                                "302 200 200 404 403 403 403",
+    "GET /follow-ups/rates":                                                     "302 200 403 403 403 403 403",
+    "GET /fonts/noto-sans-khmer.ttf":                                            "200 200 200 200 200 200 200",
+    "GET /indicators/":                                                          "302 200 403 403 403 403 403",
+    "GET /indicators/<int:indicator_id>":                                        "302 200 403 403 403 403 403",
+    "GET /indicators/new":                                                       "302 200 403 403 403 403 403",
+    "GET /login":                                                                "200 302 302 302 302 302 302",
+    "GET /programs/":                                                            "302 200 403 403 403 403 403",
+    "GET /programs/<int:program_id>":                                            "302 200 403 403 403 403 403",
+    "GET /programs/new":                                                         "302 200 403 403 403 403 403",
+    "GET /reports/":                                                             "302 200 200 200 403 403 200",
+    "GET /reports/changes":                                                      "302 404 404 404 403 403 404",
+    "GET /reports/export.xlsx":                                                  "302 200 200 200 403 403 200",
+    "GET /reports/people":                                                       "302 404 404 404 403 403 404",
+    "GET /sessions/<int:session_id>":                                            "302 200 200 404 200 403 403",
+    "GET /users/":                                                               "302 200 403 403 403 403 403",
+    "GET /users/<int:user_id>":                                                  "302 200 403 403 403 403 403",
+    "GET /users/new":                                                            "302 200 403 403 403 403 403",
+    "POST /account":                                                             "302 200 200 200 200 200 200",
+    "POST /account/tokens/":                                                     "302 200 200 200 200 200 200",
+    "POST /account/tokens/<int:token_id>/revoke":                                "302 404 404 404 404 404 404",
+    "POST /beneficiaries/<code>/archive":                                        "302 302 302 404 403 403 403",
+    "POST /beneficiaries/<code>/edit":                                           "302 200 200 404 403 403 403",
+    "POST /beneficiaries/<code>/merge":                                          "302 404 404 404 403 403 403",
+    "POST /beneficiaries/<code>/restore":                                        "302 302 302 404 403 403 403",
+    "POST /beneficiaries/import/":                                               "302 302 302 302 403 403 403",
+    "POST /beneficiaries/import/<int:job_id>/confirm":                           "302 404 404 404 403 403 403",
+    "POST /beneficiaries/import/<int:job_id>/retry":                             "302 404 404 404 403 403 403",
+    "POST /beneficiaries/merges/<int:merge_id>/undo":                            "302 404 404 404 403 403 403",
+    "POST /beneficiaries/new":                                                   "302 200 200 200 403 403 403",
+    "POST /cohorts/<int:cohort_id>/complete":                                    "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/edit":                                        "302 200 200 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/enroll":                                      "302 200 200 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>":             "302 200 200 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>/assessment":  "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/schedule":                                    "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/sessions":                                    "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>":                   "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel":            "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/signin/upload":                               "302 200 200 404 200 403 403",
+    "POST /cohorts/new":                                                         "302 200 200 200 403 403 403",
+    "POST /follow-ups/new/<code>":                                               "302 200 200 404 403 403 403",
+    "POST /follow-ups/rates":                                                    "302 200 403 403 403 403 403",
+    "POST /indicators/<int:indicator_id>":                                       "302 200 403 403 403 403 403",
+    "POST /indicators/<int:indicator_id>/targets":                               "302 200 403 403 403 403 403",
+    "POST /indicators/<int:indicator_id>/targets/<int:target_id>/remove":        "302 404 403 403 403 403 403",
+    "POST /indicators/fiscal-year":                                              "302 200 403 403 403 403 403",
+    "POST /indicators/new":                                                      "302 200 403 403 403 403 403",
+    "POST /language":                                                            "302 302 302 302 302 302 302",
+    "POST /login":                                                               "200 302 302 302 302 302 302",
+    "POST /programs/<int:program_id>":                                           "302 200 403 403 403 403 403",
+    "POST /programs/new":                                                        "302 200 403 403 403 403 403",
+    "POST /reports/lock":                                                        "302 302 403 403 403 403 302",
+    "POST /sessions/<int:session_id>":                                           "302 200 200 404 302 403 403",
+    "POST /users/<int:user_id>":                                                 "302 302 403 403 403 403 403",
+    "POST /users/<int:user_id>/active":                                          "302 302 403 403 403 403 403",
+    "POST /users/<int:user_id>/password":                                        "302 302 403 403 403 403 403",
+    "POST /users/new":                                                           "302 200 403 403 403 403 403",
+    "POST /account/sign-out-everywhere":                                         "302 302 302 302 302 302 302",
+    "POST /logout":                                                              "302 302 302 302 302 302 302",
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_page_answers_each_caller_as_the_table_says(app, client, create_user, world, caller):
+    sign_in(client, create_user, world, caller)
+    column = CALLERS.index(caller)
+    wrong = []
+    for method, rule, url, _endpoint in page_requests(app, world):
+        expected = int(EXPECTED[f"{method} {rule}"].split()[column])
+        status = client.open(url, method=method).status_code
+        if status != expected:
+            wrong.append(f"{method} {url}: {status}, the table says {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_page_route_has_a_row_and_every_row_a_route(app):
+    routes = {f"{method} {rule}" for method, rule, _url, _endpoint in page_requests(app, {"code": "x"})}
+    assert set(EXPECTED) - routes == set(), "rows for routes that are gone"
+    assert routes - set(EXPECTED) == set(), "routes with no row in the table: add them"

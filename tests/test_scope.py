@@ -1,0 +1,114 @@
+"""A user scoped to one province can neither read, find, count nor export people of another.
+
+The people live in province 02; the callers are an officer and a manager of province 17 (and, for
+contrast, the same roles in 02, who do see them). The API's scope is tested in tests/api/test_access.py.
+"""
+import io
+from datetime import date, timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from registry.auth.models import User
+from registry.programs import enrollment as enrolling
+from registry.programs.models import Enrollment
+from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+
+TODAY = date.today()
+RESULT_LINK = 'href="/beneficiaries/BR-000001"'  # a row of the results (the search box may hold the code)
+SEARCHES = ("Chanthy", "chanthy sok", "+85512345678", "012 345 678", "BR-000001", "N123456")
+
+
+@pytest.fixture
+def people_in_02(app, create_beneficiary, create_cohort, enroll, registrar):  # noqa: F811
+    """Sok Chanthy in 02, with a phone and ID number, who completed a cohort 100 days ago (follow-ups due)."""
+    person = create_beneficiary(phone="+85512345678", id_document_type="national_id",
+                                id_document_number="N123456")
+    ended = TODAY - timedelta(days=100)
+    cohort = create_cohort(start_on=ended - timedelta(days=30), end_on=ended)
+    enrollment = enroll(cohort, person, on=ended - timedelta(days=30))
+    with app.app_context():
+        enrolling.change_status(Enrollment.get_by_id(enrollment.id), "completed", ended,
+                                User.get_by_id(registrar.id), override_reason="test")
+    return person
+
+
+def _xlsx_codes(data):
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize("province, found", [("17", False), ("02", True)])
+def test_the_list_search_finds_people_only_in_the_officers_provinces(client, auth, people_in_02, province, found):
+    auth.login_as("officer", provinces={province})
+    for text in SEARCHES:
+        page = client.get("/beneficiaries/", query_string={"q": text}).get_data(as_text=True)
+        assert (RESULT_LINK in page) is found, text
+    assert (RESULT_LINK in client.get("/beneficiaries/?province=02").get_data(as_text=True)) is found
+
+
+@pytest.mark.parametrize("role, kind", [("officer", "named"), ("manager", "deidentified")])
+def test_exports_hold_only_the_users_provinces(client, auth, people_in_02, role, kind):
+    auth.login_as(role, provinces={"17"})
+    response = client.get(f"/beneficiaries/export.xlsx?kind={kind}&q=Chanthy")
+    assert response.status_code == 200 and _xlsx_codes(response.data) == []
+    assert _xlsx_codes(client.get(f"/beneficiaries/export.xlsx?kind={kind}").data) == []
+
+
+def test_reports_count_only_the_users_provinces(client, auth, people_in_02, bearer):
+    start, end = (TODAY - timedelta(days=365)).isoformat(), TODAY.isoformat()
+    for provinces, expected in (({"17"}, 0), ({"02"}, 1)):
+        user = auth.login_as("manager", provinces=provinces)
+        data = client.get(f"/api/v1/reports/indicators?start={start}&end={end}", headers=bearer(user)).get_json()
+        assert next(i for i in data["indicators"] if i["code"] == "CUSTOM-1")["numerator"] == expected
+        people = client.get(f"/reports/people?period=custom&start={start}&end={end}&indicator=CUSTOM-1"
+                            "&part=numerator").get_data(as_text=True)
+        assert ("BR-000001" in people) is bool(expected)
+        workbook = client.get(f"/reports/export.xlsx?period=custom&start={start}&end={end}")
+        data_sheet = load_workbook(io.BytesIO(workbook.data))["data"]
+        totals = [r[4] for r in data_sheet.iter_rows(min_row=2, values_only=True)
+                  if r[0] == "CUSTOM-1" and r[2] == "total"]
+        assert totals == [expected]
+        auth.logout()
+
+
+def test_a_scoped_manager_cannot_ask_for_another_province(client, auth, people_in_02):
+    auth.login_as("manager", provinces={"17"})
+    start, end = (TODAY - timedelta(days=365)).isoformat(), TODAY.isoformat()
+    response = client.get(f"/reports/?period=custom&start={start}&end={end}&province=02")
+    assert response.status_code in (403, 404) or "BR-000001" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("province, found", [("17", False), ("02", True)])
+def test_the_follow_up_list_and_the_home_count_hold_only_the_users_provinces(client, auth, people_in_02,
+                                                                              province, found):
+    auth.login_as("officer", provinces={province})
+    assert ("BR-000001" in client.get("/follow-ups/").get_data(as_text=True)) is found
+    assert ("BR-000001" in client.get("/follow-ups/?bucket=overdue").get_data(as_text=True)) is found
+
+
+def test_the_enroll_page_offers_no_one_from_another_province(client, auth, people_in_02, create_cohort):  # noqa: F811
+    cohort = create_cohort(province="17", name="Kampot")
+    auth.login_as("officer", provinces={"17"})
+    for text in SEARCHES:
+        page = client.get(f"/cohorts/{cohort.id}/enroll", query_string={"q": text}).get_data(as_text=True)
+        assert 'name="picked" value="BR-000001"' not in page, text
+    client.post(f"/cohorts/{cohort.id}/enroll", data={"codes": "BR-000001", "enrolled_on": TODAY.isoformat()})
+    assert Enrollment.select().where(Enrollment.cohort == cohort.id).count() == 0
+
+
+def test_a_duplicate_in_another_province_shows_the_code_only(client, auth, people_in_02):
+    auth.login_as("officer", provinces={"17"})
+    page = client.post("/beneficiaries/new", data={
+        "given_name": "Chanthy", "family_name": "Sok", "sex": "female", "date_of_birth": "2001-03-15",
+        "province": "17", "category": "at_risk", "phone": "012 345 678"}).get_data(as_text=True)
+    assert "BR-000001" in page  # the officer must know a record exists, to ask its province's officer
+    assert "N123456" not in page and "Battambang" not in page  # nothing of the record but its code
+
+
+def test_the_profile_and_its_pages_answer_404_outside_the_scope(client, auth, people_in_02):
+    auth.login_as("officer", provinces={"17"})
+    for url in ("/beneficiaries/BR-000001", "/beneficiaries/BR-000001/edit", "/beneficiaries/BR-000001/merge",
+                "/follow-ups/new/BR-000001"):
+        assert client.get(url).status_code == 404, url
