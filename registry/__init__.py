@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry import api, config, db, routing, security_headers
+from registry import api, audit, config, db, maintenance, routing, security_headers
 from registry.extensions import babel, bootstrap, csrf, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +31,8 @@ def create_app(test_config=None):
     _register_blueprints(app)
     _register_commands(app)
     api.init_app(app)
+    audit.init_app(app)
+    maintenance.init_app(app)
     security_headers.init_app(app)
     return app
 

@@ -15,3 +15,11 @@ class RecordIdConverter(IntegerConverter):
 def init_app(app):
     """Make every <int:...> in the app's routes a bounded record id."""
     app.url_map.converters["int"] = RecordIdConverter
+
+
+def record_id(text):
+    """A record id from a query string: plain ASCII digits within MAX_ID, else None ("²" and 10**20 are not)."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
+        return int(text)
+    return None

@@ -17,6 +17,8 @@ EXPECTED = {
     "GET /":                                                                     "302 200 200 200 200 200 200",
     "GET /account":                                                              "302 200 200 200 200 200 200",
     "GET /account/tokens/":                                                      "302 200 200 200 200 200 200",
+    "GET /audit/":                                                               "302 200 403 403 403 403 403",
+    "GET /audit/export.xlsx":                                                    "302 200 403 403 403 403 403",
     "GET /beneficiaries/":                                                       "302 200 200 200 403 403 403",
     "GET /beneficiaries/<code>":                                                 "302 200 200 404 403 403 403",
     "GET /beneficiaries/<code>/edit":                                            "302 200 200 404 403 403 403",

@@ -23,7 +23,7 @@ def int_arg(name, default, low, high):
     raw = request.args.get(name)
     if raw in (None, ""):
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))) or not low <= int(raw) <= high:
         message = _("Give %(name)s as a whole number from %(low)d to %(high)d.", name=name, low=low, high=high)
         raise ApiError(400, message, {name: message})
     return int(raw)

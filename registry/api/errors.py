@@ -23,7 +23,10 @@ def invalid(message, field):
 
 def json_object():
     """The request's JSON object; 400 when the body is not one."""
-    body = request.get_json(silent=True) if request.is_json else None
+    try:
+        body = request.get_json(silent=True) if request.is_json else None
+    except RecursionError:  # JSON nested thousands deep: malformed for us, not a crash
+        body = None
     if not isinstance(body, dict):
         raise ApiError(400, _("Send a JSON object, with the header Content-Type: application/json."))
     return body

@@ -9,6 +9,7 @@ from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
 from registry.reports.service import report_for_user
+from registry.routing import record_id
 
 bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)
 
@@ -29,12 +30,12 @@ def indicators():
     if dates["end"] < dates["start"]:
         raise _bad(_("The period ends before it starts."), "end")
     programs = request.args.getlist("program")
-    if any(not p.isdigit() for p in programs):
+    if any(record_id(p) is None for p in programs):
         raise _bad(_("A program is given by its number."), "program")
     provinces = [p.zfill(2) for p in request.args.getlist("province") if p]
-    if any(not p.isdigit() or len(p) != 2 for p in provinces):
+    if any(not (p.isascii() and p.isdigit()) or len(p) != 2 for p in provinces):
         raise _bad(_("A province is given by its code, e.g. 02."), "province")
-    report = report_for_user(Period(dates["start"], dates["end"], ""), [int(p) for p in programs], provinces)
+    report = report_for_user(Period(dates["start"], dates["end"], ""), [record_id(p) for p in programs], provinces)
     keys = ("code", "title", "kind", "numerator", "denominator", "value", "disaggregations")
     return jsonify({"start": dates["start"].isoformat(), "end": dates["end"].isoformat(),
                     "indicators": [{k: i[k] for k in keys} for i in report["indicators"]]})

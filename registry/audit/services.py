@@ -1,11 +1,20 @@
-"""Writing audit events. Call record_event inside the transaction of the change it records."""
+"""Writing audit events. Call record_event inside the transaction of the change it records.
+
+Events are written unsealed; seal_after(), run when the request, command or worker thread that
+wrote them ends, chains them (see registry.audit.chain for why not at once).
+"""
 import getpass
 import json
+import logging
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from flask_login import current_user
 
+from registry.audit import chain
 from registry.audit.models import AuditEvent
+
+log = logging.getLogger(__name__)
+PENDING_FLAG = "audit_events_pending"
 
 
 def _request_origin():
@@ -33,11 +42,15 @@ def record_event(action, obj=None, detail=None, user=None, username=None):
     :param action: a dotted verb such as ``auth.login`` or ``user.update``.
     :param obj: the record concerned, or None.
     :param detail: a JSON-serialisable dict, e.g. the changed fields with old and new values.
+
+    The event is written unsealed, in the caller's transaction; seal_after chains it later.
     """
     user = user or _acting_user()
     ip, agent = _request_origin()
     if user is None and username is None and not has_request_context():
         username = f"cli:{getpass.getuser()}"  # a command such as create-user
+    if has_app_context():
+        setattr(g, PENDING_FLAG, True)  # seal_after chains it once the transaction is over
     return AuditEvent.create(
         user=user,
         username=(username or (user.username if user else ""))[:64],
@@ -53,3 +66,20 @@ def record_event(action, obj=None, detail=None, user=None, username=None):
 def changed_fields(before, after):
     """Return {field: [old, new]} for the keys whose values differ between two dicts."""
     return {key: [before.get(key), after.get(key)] for key in after if before.get(key) != after.get(key)}
+
+
+def seal_after(exc=None):
+    """Teardown hook: seal the events this request or command wrote, once its transactions are over.
+
+    Registered for both the request and the app context: whichever ends first seals (the request
+    hook still has the request's connection; the app context one covers commands and the import
+    threads). A failure is logged and never raised: the response is already decided, and the
+    events stay pending until the next seal (any audited request, or `flask verify-audit`).
+    """
+    if not has_app_context() or not g.pop(PENDING_FLAG, False):
+        return
+    try:
+        with chain.own_connection():
+            chain.seal_pending()
+    except Exception:  # sealing must never turn a done request into an error page
+        log.exception("Audit events could not be sealed now; the next seal will chain them.")

@@ -47,9 +47,10 @@ def get_job_or_404(job_id):
 def index():
     """The upload page with the template link and the user's recent imports."""
     jobs = (ImportJob.select(ImportJob.id, ImportJob.filename, ImportJob.status, ImportJob.created_at,
-                             ImportJob.imported_rows, ImportJob.total_rows)
+                             ImportJob.imported_rows, ImportJob.total_rows, ImportJob.heartbeat_at)
             .where(ImportJob.created_by == current_user.id).order_by(ImportJob.id.desc()).limit(10))
-    return render_template("beneficiaries/import_index.html", form=UploadForm(), jobs=jobs)
+    return render_template("beneficiaries/import_index.html", form=UploadForm(), jobs=jobs,
+                           shown_status=importing.shown_status)
 
 
 @bp.get("/template.xlsx")

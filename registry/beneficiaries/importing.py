@@ -51,8 +51,10 @@ def create_job(user, filename, content):
     """Keep an uploaded sheet as a queued job; raise UploadError for a file too large to take."""
     if len(content) > MAX_FILE_BYTES:
         raise UploadError("too_large", limit=MAX_FILE_BYTES)
+    # The name is only a label: what cannot be shown goes (PostgreSQL refuses NUL in text).
+    filename = "".join(ch for ch in filename or "" if ch.isprintable())[:255] or "upload.xlsx"
     with database.atomic():
-        job = ImportJob.create(created_by=user, filename=(filename or "upload.xlsx")[:255], content=content)
+        job = ImportJob.create(created_by=user, filename=filename, content=content)
         record_event("beneficiary.import_upload", obj=job, user=user, detail={"file": job.filename,
                                                                                "bytes": len(content)})
     return job
@@ -177,6 +179,9 @@ def import_job(job, include_duplicates=False):
     results = examine_rows(job, user, _progress(job))
     chosen = [r for r in results if r.data is not None and (include_duplicates or not r.duplicates or r.existing)]
     with database.atomic():
+        # First write of the transaction: the job's row stays locked until the import commits or dies, so a
+        # "take it up again" on a job that only looks stale waits for it instead of importing it twice.
+        _set(job, status="importing")
         created = _insert_new([r for r in chosen if r.existing is None], user, job)
         for result in (r for r in chosen if r.existing is not None):
             update_beneficiary(result.existing, result.data, user, keep_blank=True)
@@ -260,11 +265,16 @@ def claim_for_import(job):
 
 
 def resume(job):
-    """After an interruption: a check starts again; an import goes back to its report to be confirmed again."""
+    """After an interruption: a check starts again; an import goes back to its report to be confirmed again.
+
+    The import's step is conditional: if the import was still running after all (its transaction holds the
+    job's row), this waits for it and then finds the job done, and changes nothing.
+    """
     if job.status == "checking":
         start(job, "check")
     else:
-        _set(job, status="checked")
+        (ImportJob.update(status="checked", heartbeat_at=utcnow())
+         .where((ImportJob.id == job.id) & (ImportJob.status == "importing")).execute())
 
 
 def is_stale(job):
@@ -272,8 +282,13 @@ def is_stale(job):
     return job.status in ("checking", "importing") and utcnow() - job.heartbeat_at > STALE_AFTER
 
 
+def shown_status(job):
+    """The job's status as people should see it: "interrupted" when its worker died."""
+    return "interrupted" if is_stale(job) else job.status
+
+
 def job_state(job):
     """What the progress bar shows, as JSON-ready values."""
     total = job.total_rows or 0
-    return {"status": "interrupted" if is_stale(job) else job.status, "processed": job.processed_rows,
+    return {"status": shown_status(job), "processed": job.processed_rows,
             "total": total, "percent": int(100 * job.processed_rows / total) if total else 0}

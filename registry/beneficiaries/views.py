@@ -3,7 +3,6 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
-from playhouse.flask_utils import PaginatedQuery
 
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
@@ -12,6 +11,7 @@ from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.history import profile_history
 from registry.beneficiaries.profile_sections import profile_sections
 from registry.beneficiaries.search_form import SearchForm
+from registry.paging import paginated
 from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
 
@@ -32,7 +32,7 @@ def index():
     form = SearchForm(request.args, provinces=provinces_in_scope())
     query = queries.search(**form.filters()) if form.validate() else queries.search()
     return render_template("beneficiaries/index.html", form=form,
-                           pages=PaginatedQuery(queries.with_province(query), PER_PAGE))
+                           pages=paginated(queries.with_province(query), PER_PAGE))
 
 
 @bp.route("/new", methods=["GET", "POST"])

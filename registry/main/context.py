@@ -18,6 +18,7 @@ NAV = [
     ("programs.index", _l("Programs"), (ADMIN,)),
     ("indicators.index", _l("Indicators"), (ADMIN,)),
     ("users.index", _l("Users"), (ADMIN,)),
+    ("audit.index", _l("Audit log"), (ADMIN,)),
 ]
 
 

@@ -2,7 +2,6 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from playhouse.flask_utils import PaginatedQuery
 from wtforms.fields.choices import SelectChoice
 
 from registry.auth.guard import guard_blueprint, roles_required
@@ -12,6 +11,7 @@ from registry.beneficiaries.views import provinces_in_scope
 from registry.outcomes import currency, queries, services
 from registry.outcomes.forms import FollowUpForm, RateForm
 from registry.outcomes.models import ExchangeRate
+from registry.paging import paginated
 from registry.programs.models import Cohort, Enrollment, Program
 
 bp = guard_blueprint(Blueprint("outcomes", __name__, url_prefix="/follow-ups"), ADMIN, OFFICER)
@@ -24,7 +24,7 @@ def due():
     query = queries.due_list(province=args.get("province") or None, program=args.get("program", type=int),
                              officer=args.get("officer", type=int), bucket=args.get("bucket") or None)
     officers = User.select().where(User.id.in_(Cohort.select(Cohort.created_by))).order_by(User.full_name)
-    return render_template("outcomes/due.html", pages=PaginatedQuery(query, 50), provinces=provinces_in_scope(),
+    return render_template("outcomes/due.html", pages=paginated(query, 50), provinces=provinces_in_scope(),
                            programs=Program.select().order_by(Program.name), officers=officers,
                            bucket_of=queries.bucket_of)
 

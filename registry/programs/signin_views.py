@@ -17,6 +17,7 @@ from registry.beneficiaries.upload_errors import upload_message
 from registry.programs import signin, signin_reading
 from registry.programs.access import get_cohort_or_404, get_session_or_404
 from registry.programs.services import TrainingError
+from registry.routing import record_id
 
 bp = guard_blueprint(Blueprint("signin", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -62,9 +63,9 @@ def print_sheet(cohort_id):
     """The sign-in sheet as a page to print; ?session=<id> for one session."""
     cohort = get_cohort_or_404(cohort_id)
     chosen = request.args.get("session", "")
-    if chosen and not chosen.isdigit():
+    if chosen and record_id(chosen) is None:
         abort(404)
-    session = _session_of(cohort, int(chosen)) if chosen else None
+    session = _session_of(cohort, record_id(chosen)) if chosen else None
     sheet = signin.signin_sheet(cohort, session)
     _audit_sheet(cohort, session, "print", len(sheet.people))
     return render_template("programs/signin_print.html", cohort=cohort, session=session, sheet=sheet,

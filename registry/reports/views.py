@@ -7,21 +7,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER
+from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.views import provinces_in_scope
 from registry.programs.models import Program
-from registry.reports.periods import fiscal_year_of, parse_period
-from registry.audit.services import record_event
-from registry.beneficiaries.models import Beneficiary
+from registry.reference.models import Setting
+from registry.reports import locking
 from registry.reports.computations import DIMENSIONS
 from registry.reports.indicators import PEOPLE_SHOWN, indicator_report, people_behind
-from registry.reference.models import Setting
 from registry.reports.masking import mask_small_cells
 from registry.reports.models import Indicator
+from registry.reports.periods import fiscal_year_of, parse_period
 from registry.reports.service import report_for_user, scoped_provinces
-from registry.reports import locking
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
+from registry.routing import record_id
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
@@ -47,7 +48,7 @@ def _chosen():
     """(period choice, Period or None, error, programs, provinces) from the page's query string."""
     args = request.args
     chosen = args.get("period") or f"FY{fiscal_year_of(date.today())}-Q1"
-    programs = [int(p) for p in args.getlist("program") if p.isdigit()]
+    programs = [record_id(p) for p in args.getlist("program") if record_id(p) is not None]
     provinces = [p for p in args.getlist("province") if p]
     try:
         return chosen, parse_period("" if chosen == "custom" else chosen, _date_arg("start"), _date_arg("end")), \

@@ -159,14 +159,23 @@ def test_the_state_is_read_from_the_database(officer_client):
 
 
 def test_a_stale_job_shows_as_interrupted_and_can_be_taken_up(officer_client):
-    from datetime import timedelta
-
     job = upload(officer_client, sheet(person()))
     ImportJob.update(status="importing", heartbeat_at=datetime(2020, 1, 1)).where(ImportJob.id == job.id).execute()
     assert officer_client.get(f"/beneficiaries/import/{job.id}/state").get_json()["status"] == "interrupted"
+    assert "Interrupted" in officer_client.get("/beneficiaries/import/").get_data(as_text=True)  # the list too
     officer_client.post(f"/beneficiaries/import/{job.id}/retry")
     assert ImportJob.get_by_id(job.id).status == "checked" and Beneficiary.select().count() == 0
-    assert timedelta  # imported for the stale arithmetic's type
+
+
+def test_taking_up_a_job_that_finished_meanwhile_changes_nothing(officer_client):
+    from registry.beneficiaries import importing
+
+    job = upload(officer_client, sheet(person()))
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    done = ImportJob.get_by_id(job.id)
+    assert done.status == "done"
+    importing.resume(done)  # a retry that waited for the import's transaction, then found it committed
+    assert ImportJob.get_by_id(job.id).status == "done" and Beneficiary.select().count() == 1
 
 
 def test_other_officers_cannot_see_a_job(officer_client, client, auth):

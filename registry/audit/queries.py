@@ -1,0 +1,87 @@
+"""Reading the audit log: the filtered list, the values the filters offer, participant codes.
+
+Like the reports, this read side may look at other features' tables (the participant codes);
+nothing outside registry.audit imports it.
+"""
+import json
+from datetime import date, datetime, time, timedelta
+
+from peewee import chunked, fn
+
+from registry.audit.models import AuditEvent
+from registry.beneficiaries.models import Beneficiary
+
+
+def actions_present():
+    """The distinct actions in the log, sorted."""
+    query = AuditEvent.select(AuditEvent.action).distinct().order_by(AuditEvent.action)
+    return [action for (action,) in query.tuples()]
+
+
+def object_types_present():
+    """The distinct kinds of record the log names, sorted."""
+    query = (AuditEvent.select(AuditEvent.object_type).where(AuditEvent.object_type != "")
+             .distinct().order_by(AuditEvent.object_type))
+    return [kind for (kind,) in query.tuples()]
+
+
+def _beneficiary_ids(code):
+    """The primary keys (as object_id text) of the participant with this code: none or one."""
+    query = Beneficiary.select(Beneficiary.id).where(Beneficiary.code == code.upper())
+    return [str(pk) for (pk,) in query.tuples()]
+
+
+def _record_matches(record):
+    """The record's primary key, a participant code, or an event whose detail names that code."""
+    condition = AuditEvent.object_id == record
+    ids = _beneficiary_ids(record)
+    if ids:
+        condition |= (AuditEvent.object_type == "beneficiary") & AuditEvent.object_id.in_(ids)
+    if not record.isdigit():
+        # Details are written by json.dumps with the default separators: '"code": "BR-000001"'.
+        fragment = json.dumps({"code": record.upper()}, ensure_ascii=False)[1:-1]
+        condition |= AuditEvent.detail.contains(fragment)
+    return condition
+
+
+def search_events(user="", action="", object_type="", record="", date_from=None, date_to=None):
+    """The events matching the filters, newest first: a query, to paginate or to stream.
+
+    `action` ending with a dot ("beneficiary.") matches every action of that family; the dates are
+    UTC days, both included.
+    """
+    query = AuditEvent.select()
+    if user:
+        query = query.where(fn.LOWER(AuditEvent.username) == user.lower())
+    if action:
+        query = query.where(AuditEvent.action.startswith(action) if action.endswith(".")
+                            else AuditEvent.action == action)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if record:
+        query = query.where(_record_matches(record))
+    if date_from:
+        query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
+    if date_to and date_to < date.max:
+        query = query.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+
+
+def participant_codes(events):
+    """{object_id: code} for the participants that a list of events names, in one query."""
+    ids = {int(e.object_id) for e in events if e.object_type == "beneficiary" and e.object_id.isdecimal()
+           and e.object_id.isascii()}
+    if not ids:
+        return {}
+    query = Beneficiary.select(Beneficiary.id, Beneficiary.code).where(Beneficiary.id.in_(sorted(ids)))
+    return {str(pk): code for pk, code in query.tuples()}
+
+
+def export_rows(query, batch=1000):
+    """The rows of the export, streamed in batches with one code lookup per batch."""
+    for events in chunked(query.iterator(), batch):
+        codes = participant_codes(events)
+        for e in events:
+            yield (e.id, e.seq, e.at, e.username, e.action, e.object_type, e.object_id,
+                   codes.get(e.object_id, "") if e.object_type == "beneficiary" else "", e.ip, e.user_agent,
+                   e.detail)

@@ -1,0 +1,63 @@
+"""The audit log page (admins only): browse and filter the events, export them to Excel."""
+import tempfile
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from registry.audit import queries
+from registry.audit.display import detail_lines
+from registry.audit.forms import AuditFilterForm
+from registry.audit.services import record_event
+from registry.audit.workbook import write_events
+from registry.auth.guard import guard_blueprint
+from registry.auth.models import ADMIN
+from registry.paging import paginated
+
+PER_PAGE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+bp = guard_blueprint(Blueprint("audit", __name__, url_prefix="/audit"), ADMIN)
+
+
+def _filter_form():
+    """The filter form on the query string, offering the actions and record types in the log."""
+    return AuditFilterForm(request.args, actions=queries.actions_present(),
+                           object_types=queries.object_types_present())
+
+
+def _filter_args():
+    """The query string without the page number, for the export link and the way back to the page."""
+    return {key: value for key, value in request.args.items() if key != "page" and value}
+
+
+@bp.get("/")
+def index():
+    """The events newest first, filtered; invalid filters show their errors and no events."""
+    form = _filter_form()
+    if not form.validate():
+        return render_template("audit/index.html", form=form, pages=None, events=[], codes={})
+    pages = paginated(queries.search_events(**form.filters()), PER_PAGE)
+    events = list(pages.get_object_list())
+    return render_template("audit/index.html", form=form, pages=pages, events=events,
+                           codes=queries.participant_codes(events), detail_lines=detail_lines,
+                           export_args=_filter_args())
+
+
+@bp.get("/export.xlsx")
+def export():
+    """The filtered events as a spreadsheet; the export itself is audited with its filters."""
+    form = _filter_form()
+    if not form.validate():
+        flash(_("Correct the filters before exporting."), "danger")
+        return redirect(url_for("audit.index", **_filter_args()))
+    headers = [_("Event"), _("Chain position"), _("Time (UTC)"), _("User"), _("Action"), _("Record type"),
+               _("Record"), _("Participant code"), _("IP address"), _("Browser"), _("Detail")]
+    out = tempfile.TemporaryFile()  # on disk, so a long log does not sit in memory
+    count = write_events(out, _("Audit log"), headers, queries.export_rows(queries.search_events(**form.filters())),
+                         widths=(9, 9, 20, 16, 24, 14, 10, 14, 16, 30, 80))
+    record_event("audit.export", user=current_user._get_current_object(),
+                 detail={"rows": count, "filters": {k: v for k, v in form.filters().items() if v}})
+    out.seek(0)
+    return send_file(out, mimetype=XLSX, as_attachment=True, max_age=0,
+                     download_name=f"audit-log-{date.today().isoformat()}.xlsx")
