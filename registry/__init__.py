@@ -87,8 +87,10 @@ def _register_blueprints(app):
 
 
 def _register_commands(app):
+    from registry import synthetic
     from registry.demo import seed_demo_command
     from registry.users.cli import create_user_command
 
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    synthetic.init_app(app)

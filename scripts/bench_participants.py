@@ -1,8 +1,9 @@
 """Benchmark the participant registry at scale: bulk registration, duplicate checks and a sheet import.
 
-It fills a fresh database with N synthetic participants (common Cambodian names, Khmer spellings
-for about half), times find_duplicates on perturbed copies and on new people, then times both
-phases of an import of a generated .xlsx, and prints a Markdown table for docs/performance.md.
+It fills a fresh database with N synthetic participants (registry.synthetic.people.People: common
+Cambodian names, Khmer spellings for about half), times find_duplicates on perturbed copies and on
+new people, then times both phases of an import of a generated .xlsx, and prints a Markdown table
+for docs/performance.md.
 Run from the repository root:
 
     /tmp/venv/bin/python scripts/bench_participants.py [--participants 10000] [--import-rows 1000]
@@ -21,7 +22,6 @@ import sys
 import tempfile
 import time
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,49 +31,16 @@ import psycopg2  # noqa: E402  (the imports below need the path above)
 from openpyxl import Workbook  # noqa: E402
 
 from registry import create_app  # noqa: E402
-from registry.beneficiaries.duplicates import find_duplicates, search_keys  # noqa: E402
+from registry.beneficiaries.duplicates import find_duplicates  # noqa: E402
 from registry.beneficiaries.import_columns import HEADERS  # noqa: E402
 from registry.beneficiaries.importing import check_job, create_job, import_job  # noqa: E402
-from registry.beneficiaries.models import Beneficiary, format_code  # noqa: E402
-from registry.counters import reserve  # noqa: E402
+from registry.beneficiaries.models import Beneficiary  # noqa: E402
 from registry.db import database, is_postgres, migrate  # noqa: E402
+from registry.synthetic.duplicates import misspell  # noqa: E402
+from registry.synthetic.people import People  # noqa: E402  (also imported from here by the other scripts)
+from registry.synthetic.register import insert_values  # noqa: E402
+from registry.synthetic.vocabulary import FAMILY_NAMES  # noqa: E402, F401  (scripts/loadtest.py imports it from here)
 from registry.users.services import create_user  # noqa: E402
-
-BATCH = 1000
-FAMILY_NAMES = [
-    "Sok", "Chea", "Kim", "Lim", "Heng", "Chan", "Meas", "Nhem", "Ouk", "Pich", "Prak", "Sam", "Seng", "Srey",
-    "Tep", "Touch", "Uy", "Vong", "Yin", "Keo", "Ly", "Mao", "Hem", "Chhun", "Kong", "Nuon", "Phan", "Ros", "Sar",
-    "Suon", "Ung", "Yim", "Bun", "Chhay", "Eng", "Hor", "Khiev", "Long", "Nov", "Pen",
-]
-GIVEN_NAMES = [
-    "Chanthy", "Dara", "Sokha", "Sophea", "Pisey", "Vuthy", "Sreyneang", "Bopha", "Rithy", "Makara", "Sophal",
-    "Vannak", "Leakhena", "Channary", "Kosal", "Sambath", "Sothea", "Navy", "Ratana", "Piseth", "Sreypov",
-    "Sreymom", "Sreyoun", "Sopheap", "Thida", "Vichet", "Chamroeun", "Borey", "Chantha", "Sovann", "Sokunthea",
-    "Kunthea", "Nary", "Chariya", "Socheata", "Davy", "Mealea", "Phalla", "Pisal", "Visal", "Chenda",
-    "Reaksmey", "Oudom", "Samnang", "Veasna", "Chantrea", "Sothy", "Sokhom", "Kimsan", "Bunthoeun", "Rattanak",
-    "Sovannara", "Vibol", "Mony", "Sopheak", "Kanha", "Kalyan", "Panha", "Seyha", "Sreyleak", "Sreynich",
-    "Sreymao", "Monyrath", "Ponleu", "Sovanna", "Malis", "Narin", "Sophy", "Theary", "Vanna", "Sokhim",
-    "Chhorvy", "Kimheng", "Sothearith", "Vicheka", "Rachana", "Bunna", "Sarath", "Sokun", "Pheakdey",
-]
-# Only spellings we are sure of (most from scripts/name_pairs.tsv); other names stay Latin-only.
-KHMER = {
-    "Sok": "សុខ", "Chea": "ជា", "Kim": "គឹម", "Lim": "លឹម", "Heng": "ហេង", "Chan": "ចាន់", "Meas": "មាស",
-    "Ouk": "អ៊ុក", "Pich": "ពេជ្រ", "Prak": "ប្រាក់", "Seng": "សេង", "Srey": "ស្រី", "Tep": "ទេព", "Touch": "ទូច",
-    "Uy": "អ៊ុយ", "Keo": "កែវ", "Ly": "លី", "Mao": "ម៉ៅ", "Kong": "គង់", "Nuon": "នួន", "Ros": "រស់",
-    "Suon": "សួន", "Yim": "យឹម", "Chhay": "ឆាយ", "Eng": "អេង", "Hor": "ហោ", "Khiev": "ខៀវ", "Long": "ឡុង",
-    "Chanthy": "ចាន់ធី", "Dara": "ដារ៉ា", "Sokha": "សុខា", "Sophea": "សុភា", "Pisey": "ពិសី", "Vuthy": "វុទ្ធី",
-    "Sreyneang": "ស្រីនាង", "Bopha": "បុប្ផា", "Rithy": "រិទ្ធី", "Makara": "មករា", "Sophal": "សុផល",
-    "Vannak": "វណ្ណៈ", "Leakhena": "លក្ខិណា", "Kosal": "កុសល", "Sambath": "សម្បត្តិ", "Sothea": "សុធា",
-    "Ratana": "រតនា", "Piseth": "ពិសិដ្ឋ", "Sreypov": "ស្រីពៅ", "Sreymom": "ស្រីមុំ", "Sreyoun": "ស្រីអូន",
-    "Sopheap": "សុភាព", "Thida": "ធីតា", "Vichet": "វិចិត្រ", "Chamroeun": "ចំរើន", "Borey": "បូរី",
-    "Chantha": "ចន្ថា", "Sovann": "សុវណ្ណ", "Sokunthea": "សុគន្ធា", "Kunthea": "គន្ធា", "Nary": "ណារី",
-    "Chariya": "ចរិយា", "Socheata": "សុជាតា", "Davy": "ដាវី", "Mealea": "មាលា", "Phalla": "ផល្លា",
-    "Pisal": "ពិសាល", "Visal": "វិសាល", "Chenda": "ចិន្តា", "Reaksmey": "រស្មី", "Oudom": "ឧត្តម",
-    "Samnang": "សំណាង", "Veasna": "វាសនា", "Chantrea": "ចន្ទ្រា",
-}
-# Mobile prefixes with the number of digits that follow them (E.164 +855 then 8 or 9 digits).
-PHONE_PREFIXES = [("12", 6), ("17", 6), ("77", 6), ("92", 6), ("15", 6), ("70", 6), ("89", 6), ("97", 7), ("96", 7)]
-FIRST_BORN, LAST_BORN = date(1960, 1, 1), date(2010, 12, 31)
 
 
 def parse_args(argv=None):
@@ -105,69 +72,13 @@ def bench_config(url):
             "IMPORT_INLINE": True}
 
 
-class People:
-    """A generator of synthetic participants, with phone numbers never handed out twice."""
-
-    def __init__(self, rng):
-        self.rng = rng
-        self.phones = set()
-
-    def phone(self):
-        """A new Cambodian mobile number in E.164."""
-        while True:
-            prefix, digits = self.rng.choice(PHONE_PREFIXES)
-            number = f"+855{prefix}{self.rng.randint(2, 9)}{self.rng.randrange(10 ** (digits - 1)):0{digits - 1}d}"
-            if number not in self.phones:
-                self.phones.add(number)
-                return number
-
-    def birth(self):
-        """(date_of_birth, birth_year): a date, or for one in five only an estimated year."""
-        born = FIRST_BORN + timedelta(days=self.rng.randrange((LAST_BORN - FIRST_BORN).days + 1))
-        return (None, born.year) if self.rng.random() < 0.2 else (born, None)
-
-    def names(self):
-        """Latin family and given names, with Khmer spellings (where known) for about half."""
-        family, given = self.rng.choice(FAMILY_NAMES), self.rng.choice(GIVEN_NAMES)
-        khmer = self.rng.random() < 0.5
-        return {"family_name": family, "given_name": given,
-                "family_name_km": KHMER.get(family, "") if khmer else "",
-                "given_name_km": KHMER.get(given, "") if khmer else ""}
-
-    def person(self):
-        """The editable values of one new participant."""
-        born, year = self.birth()
-        return {**self.names(), "sex": self.rng.choice(("female", "male")), "date_of_birth": born,
-                "birth_year": year, "phone": self.phone() if self.rng.random() < 0.7 else "",
-                "province": f"{self.rng.randint(1, 25):02d}",
-                "category": self.rng.choice(("returned_migrant", "at_risk")),
-                "consent_data_use": True, "consent_on": date(2026, 1, 15)}
-
-
-def insert_row(person, number, user):
-    """The row insert_many takes for a person: values, search keys, code and bookkeeping."""
-    return {**person, **search_keys(person), "code": format_code(number), "created_by": user.id,
-            "consent_recorded_by": user.id}
-
-
 def generate(count, people, user):
-    """Insert count participants in batches; return (seconds, their values)."""
+    """Insert count participants in batches, in one transaction; return (seconds, their values)."""
     started = time.perf_counter()
     persons = [people.person() for _ in range(count)]
     with database.atomic():
-        numbers = iter(reserve("beneficiary", count))
-        for start in range(0, count, BATCH):
-            rows = [insert_row(p, next(numbers), user) for p in persons[start:start + BATCH]]
-            Beneficiary.insert_many(rows).execute()
+        insert_values(persons, user.id)
     return time.perf_counter() - started, persons
-
-
-def misspell(name, rng):
-    """A name as another officer may write it: a letter doubled, or an h at the end."""
-    if rng.random() < 0.5 and not name.endswith("h"):
-        return name + "h"
-    at = rng.randrange(1, len(name))
-    return name[:at] + name[at] + name[at:]
 
 
 def perturbed(person, rng):
@@ -270,7 +181,7 @@ def table(figures):
         ("Machine", f"{figures['nproc']} CPU (nproc), Python {platform.python_version()}, "
                     f"load average {figures['load']:.2f} at the start"),
         ("Participants generated (N)", f"{figures['n']:,}"),
-        ("Generation (insert_many, batches of 1000)",
+        ("Generation (multi-row INSERTs, registry.synthetic)",
          f"{figures['generate_s']:.2f} s ({figures['n'] / figures['generate_s']:,.0f} records/s)"),
         (f"find_duplicates, {sum(totals.values())} probes", f"p50 {checks['p50']:.1f} ms, p95 {checks['p95']:.1f} ms, "
                                                             f"max {checks['max']:.1f} ms"),
