@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 import zipfile
+from dataclasses import dataclass
 
 from openpyxl import load_workbook
 from openpyxl.utils.datetime import from_excel
@@ -14,6 +15,10 @@ MAX_UNCOMPRESSED = 100 * 1024 * 1024
 # A spreadsheet part rarely compresses better than ~100:1; a bomb does far better.
 MAX_RATIO = 200
 RATIO_MIN_SIZE = 1024 * 1024
+MAX_COLUMNS = 500
+SCAN_CHUNK = 1024 * 1024
+# The opening of a row or cell element, with or without a namespace prefix (<row r="2">, <x:c>).
+_ROW_OR_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]")
 
 MESSAGES = {
     "not_xlsx": "The file is not an Excel workbook (.xlsx).",
@@ -22,6 +27,7 @@ MESSAGES = {
     "no_sheet": "The workbook has no worksheet.",
     "missing_columns": "Required columns are missing: {columns}.",
     "too_many_rows": "The sheet has more than {limit} rows.",
+    "too_many_columns": "The sheet has more than {limit} columns.",
     "empty": "The sheet has no data rows.",
 }
 
@@ -45,16 +51,19 @@ class UploadError(Exception):
 
 
 def read_rows(data, required_headers, known_headers=None, max_rows=20000,
-              max_uncompressed=MAX_UNCOMPRESSED, sheet_name=None, max_bytes=MAX_BYTES):
+              max_uncompressed=MAX_UNCOMPRESSED, sheet_name=None, max_bytes=MAX_BYTES, max_columns=MAX_COLUMNS):
     """Read an uploaded workbook; return (headers, [(row_number, {header: value})]).
 
+    Blank rows count too, up to as many again as max_rows: a sheet is never read past row
+    2 * max_rows + 1, so a file of a million blank or missing rows is refused, not read.
     :raise UploadError: with one of the codes in MESSAGES.
     """
-    _check_archive(data, max_bytes, max_uncompressed)
+    limits = _Limits(max_rows, 2 * max_rows + 1, max_columns)
+    _check_archive(data, max_bytes, max_uncompressed, limits)
     workbook = _open_workbook(data)
     try:
         sheet = _pick_sheet(workbook, sheet_name)
-        return _read_sheet(sheet, list(required_headers), list(known_headers or ()), max_rows)
+        return _read_sheet(sheet, list(required_headers), list(known_headers or ()), limits)
     except UploadError:
         raise
     except Exception as error:
@@ -64,28 +73,70 @@ def read_rows(data, required_headers, known_headers=None, max_rows=20000,
         workbook.close()
 
 
-def _check_archive(data, max_bytes, max_uncompressed):
+@dataclass(frozen=True)
+class _Limits:
+    """How much of a sheet is read: data rows, the last row looked at (blank ones count), columns."""
+
+    rows: int
+    last_row: int
+    columns: int
+
+
+def _check_archive(data, max_bytes, max_uncompressed, limits):
     """Refuse what is too big, not a zip, not a workbook, or expands too far: before parsing any XML."""
     if max_bytes is not None and len(data) > max_bytes:
         raise UploadError("too_large", limit=max_bytes, limit_mb=max_bytes // (1024 * 1024), size=len(data))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+            if "xl/workbook.xml" not in {entry.filename for entry in entries}:
+                raise UploadError("not_xlsx")
+            # Declared sizes can be trusted as a bound: zipfile never inflates past an entry's
+            # file_size (and fails its CRC check if the data was longer).
+            if sum(entry.file_size for entry in entries) > max_uncompressed:
+                raise UploadError("zip_bomb")
+            if any(_ratio_too_high(entry) for entry in entries):
+                raise UploadError("zip_bomb")
+            _count_rows_and_cells(archive, entries, limits)
+    except UploadError:
+        raise
+    except Exception as error:
+        # Not a zip, or a part zipfile cannot inflate (corrupt, encrypted, unknown method): not a workbook.
         raise UploadError("not_xlsx") from error
-    if "xl/workbook.xml" not in {entry.filename for entry in entries}:
-        raise UploadError("not_xlsx")
-    # Declared sizes can be trusted as a bound: zipfile never inflates past an entry's
-    # file_size (and fails its CRC check if the data was longer).
-    if sum(entry.file_size for entry in entries) > max_uncompressed:
-        raise UploadError("zip_bomb")
-    if any(_ratio_too_high(entry) for entry in entries):
-        raise UploadError("zip_bomb")
 
 
 def _ratio_too_high(entry):
     """Tell whether a large entry compresses suspiciously well."""
     return entry.file_size > RATIO_MIN_SIZE and entry.file_size > MAX_RATIO * max(entry.compress_size, 1)
+
+
+def _count_rows_and_cells(archive, entries, limits):
+    """Refuse too many rows (all sheets together), or a row of too many cells, by scanning the XML text.
+
+    openpyxl parses a whole sheet when it opens it if the sheet does not give its size first
+    (a million rows: half a minute), and it holds a whole row in memory, however many cells it
+    has: so the tags are counted first, in chunks, without parsing anything.
+    """
+    rows = cells = 0
+    for entry in entries:
+        if not entry.filename.endswith(".xml"):
+            continue
+        with archive.open(entry) as part:
+            tail = b""
+            while chunk := part.read(SCAN_CHUNK):
+                text = tail + chunk  # the end of the chunk before, for a tag cut in two
+                for match in _ROW_OR_CELL.finditer(text):
+                    if match.end() <= len(tail):
+                        continue  # counted with the chunk before
+                    if match.group(1) == b"row":
+                        rows, cells = rows + 1, 0
+                        if rows > limits.last_row:
+                            raise UploadError("too_many_rows", limit=limits.rows)
+                    else:
+                        cells += 1
+                        if cells > limits.columns:
+                            raise UploadError("too_many_columns", limit=limits.columns)
+                tail = text[-64:]
 
 
 def _open_workbook(data):
@@ -110,11 +161,11 @@ def _pick_sheet(workbook, sheet_name):
     return sheets[0]
 
 
-def _read_sheet(sheet, required, known, max_rows):
+def _read_sheet(sheet, required, known, limits):
     """The header row, then every non-empty row below it, keyed by canonical header."""
     # Some producers write a wrong size in the sheet; without it openpyxl reads every row.
     sheet.reset_dimensions()
-    rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), 1)
+    rows = _bounded(enumerate(sheet.iter_rows(min_row=1, values_only=True), 1), limits)
     header_cells = next((values for _number, values in rows if not _is_empty(values)), None)
     if header_cells is None:
         raise UploadError("empty")
@@ -124,12 +175,26 @@ def _read_sheet(sheet, required, known, max_rows):
     for number, values in rows:
         if _is_empty(values):
             continue
-        if len(found) == max_rows:
-            raise UploadError("too_many_rows", limit=max_rows)
+        if len(found) == limits.rows:
+            raise UploadError("too_many_rows", limit=limits.rows)
         found.append((number, _record(values, columns, canonical)))
     if not found:
         raise UploadError("empty")
     return headers, found
+
+
+def _bounded(rows, limits):
+    """The rows up to the last one looked at, none wider than the column limit.
+
+    openpyxl makes up the rows a sheet skips (<row r="1000000000"> after row 2 is a billion
+    blank rows) and pads a row up to its last cell (a cell in column ZZZ is 18,278 values).
+    """
+    for number, values in rows:
+        if number > limits.last_row:
+            raise UploadError("too_many_rows", limit=limits.rows)
+        if len(values) > limits.columns:
+            raise UploadError("too_many_columns", limit=limits.columns)
+        yield number, values
 
 
 def _match_headers(cells, required, known):

@@ -40,6 +40,7 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from registry.auth.guard import require_login
     from registry.auth.session_rules import end_idle_session, require_own_password
+    from registry.input_guard import refuse_nul
     from registry.auth.services import load_user
     from registry.i18n import select_locale
     from registry.main import context, errors
@@ -54,6 +55,7 @@ def _init_extensions(app):
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
+    app.before_request(refuse_nul)
     # Registered after flask-login's own hooks: every route needs a login unless marked @public.
     app.before_request(require_login)
     app.before_request(end_idle_session)

@@ -62,8 +62,11 @@ class Field:
             return _("Give a number.")
         elif self.kind == "boolean" and not isinstance(value, bool):
             return _("Give true or false.")
-        elif self.kind == "array" and (not isinstance(value, list) or not all(isinstance(v, str) for v in value)):
-            return _("Give a list of texts.")
+        elif self.kind == "array":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                return _("Give a list of texts.")
+            if any(_CONTROL.search(v) for v in value):
+                return _("Remove the control characters.")
         if self.kind in ("integer", "number") and not self._in_range(value):
             if self.minimum is None or self.maximum is None:
                 return _("The number is out of range.")

@@ -19,6 +19,7 @@ REASONS = {
     "birth_close_year": _l("born within a year"),
     "birth_unknown": _l("birth date unknown"),
 }
+ID_NUMBER_KEY_LENGTH = 40  # the column's length
 BIRTH_WINDOW = 1  # years either side for "close"
 NAME_FIELDS = ("given_name", "family_name", "given_name_km", "family_name_km")
 COMPARED = NAME_FIELDS + ("date_of_birth", "phone", "id_number_key", "match_birth_year")
@@ -44,7 +45,7 @@ def search_keys(data):
         "latin_key": latin_key(data.get("given_name"), data.get("family_name")),
         "phonetic_key": phonetic_key(data.get("given_name"), data.get("family_name")),
         "khmer_key": khmer_key(data.get("given_name_km"), data.get("family_name_km")),
-        "id_number_key": number,
+        "id_number_key": number[:ID_NUMBER_KEY_LENGTH],  # upper() may lengthen it ("ß" → "SS")
         "match_birth_year": born.year if born else data.get("birth_year"),
     }
 

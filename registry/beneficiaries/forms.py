@@ -1,5 +1,7 @@
 """The participant form: the one set of validation rules for the page, the import and the API."""
+import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -14,6 +16,31 @@ from registry.beneficiaries.phones import normalize_phone
 
 YES_NO = {"yes": True, "no": False}
 OLDEST_AGE = 100
+# C0 control characters but tab and line breaks, and DEL, as the API refuses them: no name or note
+# needs them, and PostgreSQL refuses NUL outright (a 500 there, silently stored on SQLite).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def no_control_characters(form, field):
+    """Refuse text holding control characters; shared by the forms of every feature."""
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError(_l("Remove the control characters."))
+
+
+def rounded_to(places):
+    """A filter rounding a number to the decimal places its column keeps, halves away from zero.
+
+    PostgreSQL would round it so anyway (SQLite keeps every digit), but it refuses a number such
+    as 1e-20000 outright.
+    """
+    step = Decimal(1).scaleb(-places)
+
+    def round_(value):
+        if value is None or not value.is_finite() or value.adjusted() > 20:
+            return value  # not a number, or far too large: NumberRange refuses it
+        return value.quantize(step, rounding=ROUND_HALF_UP)
+
+    return round_
 
 
 def _choices(mapping, blank=None):
@@ -29,7 +56,7 @@ def _tri_state(label):
 
 
 def _text(label, length=100):
-    return StringField(label, validators=[Optional(), Length(max=length)], filters=[clean_name])
+    return StringField(label, validators=[Optional(), Length(max=length), no_control_characters], filters=[clean_name])
 
 
 class BeneficiaryForm(FlaskForm):
@@ -62,7 +89,7 @@ class BeneficiaryForm(FlaskForm):
     education_level = SelectField(_l("Education"), choices=_choices(choices.EDUCATION_LEVEL, blank=""), default="")
     baseline_employment = SelectField(_l("Employment at registration"),
                                       choices=_choices(choices.EMPLOYMENT_STATUS, blank=""), default="")
-    baseline_monthly_income = DecimalField(_l("Monthly income at registration"), places=2,
+    baseline_monthly_income = DecimalField(_l("Monthly income at registration"), places=2, filters=[rounded_to(2)],
                                            validators=[Optional(), NumberRange(min=0, max=10**9, message=_l(
                                                "The income cannot be negative or beyond a billion."))])
     baseline_income_currency = SelectField(_l("Currency"), choices=_choices(choices.CURRENCY, blank=""), default="")

@@ -37,6 +37,9 @@ PHONETIC_SCORE = 95      # Latin fields spelt differently with the same phonetic
 KHMER_SOUND_SCORE = 90   # Khmer fields spelt differently that romanise to the same key
 CROSS_SCRIPT_MAX = 90    # cross-script evidence never ranks with an exact match in one script
 DIFFERENT_BELOW = 70     # names in one script this far apart veto a match found in the other
+# The size of the key columns. Two names of 100 characters, or letters that fold to several
+# (ß to ss, the ligature ﷺ to 15), make longer keys; PostgreSQL refuses those, so they are cut.
+KEY_LENGTH = 200
 
 
 def clean_name(text):
@@ -61,7 +64,7 @@ def _latin_token(field):
 
 def latin_key(given, family):
     """Duplicate-search key for Latin names: accent-, case-, spacing- and order-independent."""
-    return " ".join(sorted(filter(None, (_latin_token(given), _latin_token(family)))))
+    return " ".join(sorted(filter(None, (_latin_token(given), _latin_token(family)))))[:KEY_LENGTH]
 
 
 # Sound-alike rules for Latin spellings of Khmer names, applied in this order to a field token.
@@ -106,7 +109,7 @@ def phonetic_key(given, family):
     Sophea/Sopheap stay apart. The field keys are sorted and joined by one space.
     """
     tokens = (_sound(_latin_token(given)), _sound(_latin_token(family)))
-    return " ".join(sorted(filter(None, tokens)))
+    return " ".join(sorted(filter(None, tokens)))[:KEY_LENGTH]
 
 
 @lru_cache(maxsize=32768)
@@ -117,7 +120,7 @@ def _khmer_token(field):
 
 def khmer_key(given_km, family_km):
     """Duplicate-search key for Khmer names: canonical sign order, no spaces, order-independent."""
-    return " ".join(sorted(filter(None, (_khmer_token(given_km), _khmer_token(family_km)))))
+    return " ".join(sorted(filter(None, (_khmer_token(given_km), _khmer_token(family_km)))))[:KEY_LENGTH]
 
 
 @lru_cache(maxsize=32768)

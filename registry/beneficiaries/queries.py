@@ -8,6 +8,7 @@ from flask_login import current_user
 from peewee import JOIN
 
 from registry.auth.guard import scoped
+from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.names import clean_name, khmer_key, latin_key
 from registry.beneficiaries.phones import normalize_phone
@@ -51,7 +52,7 @@ def _text_condition(text):
         phone = ""
     if phone:
         conditions.append(Beneficiary.phone == phone)
-    number = "".join(ch for ch in text if ch.isalnum()).upper()
+    number = "".join(ch for ch in text if ch.isalnum()).upper()[:ID_NUMBER_KEY_LENGTH]
     if number:
         conditions.append(Beneficiary.id_number_key == number)
     names = _name_words_condition(text)

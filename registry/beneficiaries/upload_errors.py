@@ -12,6 +12,8 @@ def upload_message(error):
                                mb=params.get("limit", 0) // (1024 * 1024)),
         "too_many_rows": lambda: _("The sheet has more than %(limit)d rows. Split it into smaller files.",
                                    limit=params.get("limit", 0)),
+        "too_many_columns": lambda: _("The sheet has more than %(limit)d columns. Copy the columns you need into "
+                                      "a new sheet and upload that.", limit=params.get("limit", 0)),
         "no_sheet": lambda: _("The workbook has no sheet to read."),
         "missing_columns": lambda: _("These required columns are missing: %(columns)s.",
                                      columns=", ".join(params.get("columns", []))),

@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from registry.beneficiaries import choices
+from registry.beneficiaries.forms import no_control_characters, rounded_to
 from registry.outcomes.models import WINDOWS
 
 METHODS = {"phone": _l("Phone call"), "visit": _l("Visit"), "other": _l("Other")}
@@ -20,33 +21,38 @@ def _options(mapping, blank=None):
 
 
 def _text(label, length):
-    return StringField(label, validators=[Optional(), Length(max=length)], filters=[lambda v: (v or "").strip()])
+    return StringField(label, validators=[Optional(), Length(max=length), no_control_characters],
+                       filters=[lambda v: (v or "").strip()])
 
 
 class FollowUpForm(FlaskForm):
     """One contact after training and what the person does now."""
 
-    enrollment = SelectField(_l("Training followed up"), validators=[Optional()])
-    window = SelectField(_l("Follow-up due at"), validators=[Optional()], choices=[SelectChoice("", _l("Nearest"))]
+    # The selects with a blank choice default to it rather than take Optional(): Optional() also wipes the
+    # "Not a valid choice" of a value made of spaces ("\r"), which then reached int() or the database.
+    enrollment = SelectField(_l("Training followed up"), default="")
+    window = SelectField(_l("Follow-up due at"), default="", choices=[SelectChoice("", _l("Nearest"))]
                          + [SelectChoice(str(n), _l("%(n)d months", n=n)) for n in WINDOWS])
     followed_on = DateField(_l("Date of the contact"), default=date.today, validators=[InputRequired()])
     reached = SelectField(_l("Reached"), choices=_options({"yes": _l("Yes"), "no": _l("No, not reached")}),
                           validators=[InputRequired()])
     method = SelectField(_l("How"), choices=_options(METHODS), validators=[InputRequired()])
-    status = SelectField(_l("Work now"), choices=_options(choices.EMPLOYMENT_STATUS, blank=""), validators=[Optional()])
+    status = SelectField(_l("Work now"), choices=_options(choices.EMPLOYMENT_STATUS, blank=""), default="")
     job_started_on = DateField(_l("Job or business started on"), validators=[Optional()])
     employer = _text(_l("Employer or business"), 200)
     sector = _text(_l("Sector"), 100)
-    related_to_training = SelectField(_l("Related to the training"), validators=[Optional()],
+    related_to_training = SelectField(_l("Related to the training"), default="",
                                       choices=_options({"yes": _l("Yes"), "no": _l("No")}, blank=_l("Unknown")))
-    monthly_income = DecimalField(_l("Monthly income"), places=2, validators=[
+    monthly_income = DecimalField(_l("Monthly income"), places=2, filters=[rounded_to(2)], validators=[
         Optional(), NumberRange(min=0, max=10**9, message=_l("The income cannot be negative."))])
-    currency = SelectField(_l("Currency"), choices=_options(choices.CURRENCY, blank=""), validators=[Optional()])
-    hours_per_week = DecimalField(_l("Hours a week"), places=1, validators=[Optional(), NumberRange(min=0, max=120)])
+    currency = SelectField(_l("Currency"), choices=_options(choices.CURRENCY, blank=""), default="")
+    hours_per_week = DecimalField(_l("Hours a week"), places=1, filters=[rounded_to(1)],
+                                  validators=[Optional(), NumberRange(min=0, max=120)])
     country = _text(_l("Country (if migrated)"), 60)
-    regular_channels = SelectField(_l("Migrated through regular channels"), validators=[Optional()],
+    regular_channels = SelectField(_l("Migrated through regular channels"), default="",
                                    choices=_options({"yes": _l("Yes"), "no": _l("No")}, blank=_l("Unknown")))
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000), no_control_characters],
+                         filters=[lambda v: (v or "").strip()])
     submit = SubmitField(_l("Save the follow-up"))
 
     def validate(self, extra_validators=None):

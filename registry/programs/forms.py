@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from registry.auth.models import TRAINER, User
+from registry.beneficiaries.forms import no_control_characters, rounded_to
 from registry.programs.choices import STATUS_LABELS, WEEKDAYS
 from registry.programs.models import Program
 
@@ -22,15 +23,20 @@ class CheckboxList(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
+def _stripped(value):
+    """Text without the spaces around it, "" when left out (a value of spaces and form feeds is blank)."""
+    return (value or "").strip()
+
+
 def _text(label, length):
     """An optional text field that is "" (never None) when left out."""
-    return StringField(label, validators=[Optional(), Length(max=length)], filters=[lambda v: (v or "").strip()])
+    return StringField(label, validators=[Optional(), Length(max=length), no_control_characters], filters=[_stripped])
 
 
 class ProgramForm(FlaskForm):
     """A program and its completion rule."""
 
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_control_characters])
     sector = _text(_l("Sector"), 80)
     donor_award = _text(_l("Donor award"), 120)
     min_attendance_percent = IntegerField(_l("Minimum attendance to complete (%)"), default=80,
@@ -44,7 +50,7 @@ class CohortForm(FlaskForm):
     """A cohort: program, place, dates, capacity and trainers."""
 
     program = SelectField(_l("Program"), coerce=int, validators=[InputRequired()])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_control_characters])
     venue = _text(_l("Venue"), 200)
     province = SelectField(_l("Province"), validators=[InputRequired()])
     start_on = DateField(_l("Start date"), validators=[InputRequired()])
@@ -104,7 +110,7 @@ class SessionForm(FlaskForm):
 class EnrollForm(FlaskForm):
     """Enroll participants ticked in a filtered list, or typed by code (one per line, or spaced)."""
 
-    codes = TextAreaField(_l("Participant codes"), validators=[Optional()])
+    codes = TextAreaField(_l("Participant codes"), validators=[Optional(), no_control_characters])
     picked = SelectMultipleField(validate_choice=False)  # the ticked rows of the filtered list
     enrolled_on = DateField(_l("Enrollment date"), default=date.today, validators=[InputRequired()])
     submit = SubmitField(_l("Enroll"))
@@ -132,8 +138,10 @@ class StatusForm(FlaskForm):
     status = SelectField(_l("New status"), choices=[SelectChoice(k, v) for k, v in STATUS_LABELS.items()
                                                     if k not in ("waitlisted",)])
     on = DateField(_l("Date of the change"), default=date.today, validators=[InputRequired()])
-    reason = TextAreaField(_l("Reason (for leaving)"), validators=[Optional(), Length(max=1000)])
-    override_reason = TextAreaField(_l("Complete below the rule because…"), validators=[Optional(), Length(max=1000)])
+    reason = TextAreaField(_l("Reason (for leaving)"), validators=[Optional(), Length(max=1000), no_control_characters],
+                           filters=[_stripped])
+    override_reason = TextAreaField(_l("Complete below the rule because…"), filters=[_stripped],
+                                    validators=[Optional(), Length(max=1000), no_control_characters])
     submit = SubmitField(_l("Change"))
 
 
@@ -142,9 +150,9 @@ class AssessmentForm(FlaskForm):
 
     assessment_passed = SelectField(_l("Final assessment"), choices=[
         SelectChoice("", _l("Not assessed")), SelectChoice("yes", _l("Passed")), SelectChoice("no", _l("Not passed"))])
-    pre_score = DecimalField(_l("Soft-skills score before"), places=1,
+    pre_score = DecimalField(_l("Soft-skills score before"), places=1, filters=[rounded_to(2)],
                              validators=[Optional(), NumberRange(min=0, max=1000)])
-    post_score = DecimalField(_l("Soft-skills score after"), places=1,
+    post_score = DecimalField(_l("Soft-skills score after"), places=1, filters=[rounded_to(2)],
                               validators=[Optional(), NumberRange(min=0, max=1000)])
     submit = SubmitField(_l("Save"))
 

@@ -25,6 +25,9 @@ MARK_WORDS = {
     "a": ABSENT, "absent": ABSENT, "0": ABSENT, "អវត្តមាន": ABSENT,
 }
 _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# A cohort's filled-in sheet unpacks to a few megabytes at most (500 people, 150 sessions):
+# more is not a sign-in sheet, and would take the request a long time to parse.
+MAX_UNCOMPRESSED = 20 * 1024 * 1024
 
 
 def read_signin_sheet(cohort, data, user, today=None):
@@ -54,10 +57,11 @@ def read_signin_sheet(cohort, data, user, today=None):
 def _read(data):
     """(code header, date headers, rows): every column that is not one of ours is taken for a date."""
     aliases = _aliases()
-    headers, rows = read_rows(data, [], list(aliases), MAX_ROWS, max_bytes=MAX_BYTES)
+    limits = {"max_rows": MAX_ROWS, "max_bytes": MAX_BYTES, "max_uncompressed": MAX_UNCOMPRESSED}
+    headers, rows = read_rows(data, [], list(aliases), **limits)
     others = [h for h in headers if h not in aliases]
     if others:  # read again, so that the rows hold these columns too
-        headers, rows = read_rows(data, [], list(aliases) + others, MAX_ROWS, max_bytes=MAX_BYTES)
+        headers, rows = read_rows(data, [], list(aliases) + others, **limits)
     code_header = next((h for h in headers if aliases.get(h) == "code"), None)
     if code_header is None:
         raise UploadError("missing_columns", columns=[_(HEADERS["code"])])

@@ -87,7 +87,8 @@ def test_the_list_is_scoped_searched_and_paged(api, create_beneficiary):
 
 
 @pytest.mark.parametrize("query, field", [("per_page=501", "per_page"), ("per_page=0", "per_page"),
-                                          ("page=-1", "page"), ("page=x", "page"), ("q=a%00b", "q")])
+                                          ("page=-1", "page"), ("page=x", "page"), ("q=" + "a" * 201, "q"),
+                                          ("q=a%1Bb", "q")])
 def test_bad_list_parameters_answer_400(api, query, field):
     response = api("officer").get(f"{URL}?{query}")
     assert response.status_code == 400 and field in response.get_json()["fields"]

@@ -140,7 +140,7 @@ def test_filter_by_dates_includes_both_days(app, client, auth):
     ("?date_from=2026-03-02&date_to=2026-03-01", "The end date is before the start date."),
     ("?action=no.such.action", "Not a valid choice"),
     ("?user=" + "x" * 65, "Field cannot be longer than 64 characters."),
-    ("?user=a%00b", "Remove the control characters."),
+    ("?user=a%1Bb", "Remove the control characters."),
     ("?record=BR-%0A1", "Remove the control characters."),
 ])
 def test_bad_filters_give_a_clear_message(client, auth, query, message):

@@ -41,7 +41,7 @@ def test_a_scoped_manager_sees_only_their_provinces(bearer, client, auth, person
                                           ("start=2025-10-01", "end"),
                                           ("start=2025-10-01&end=2025-09-01", "end"),
                                           ("start=2025-10-01&end=2025-12-31&program=abc", "program"),
-                                          ("start=2025-10-01&end=2025-12-31&province=0%002", "province")])
+                                          ("start=2025-10-01&end=2025-12-31&province=%D9%A0%D9%A2", "province")])
 def test_bad_parameters_get_a_400_naming_the_field(bearer, client, auth, query, field):
     user = auth.login_as("manager")
     response = client.get(f"/api/v1/reports/indicators?{query}", headers=bearer(user))
