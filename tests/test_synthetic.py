@@ -217,3 +217,16 @@ def test_the_same_seed_plans_the_same_data():
                 for e in plan_enrollments(cohorts, 200, rng, date(2026, 3, 1))]
 
     assert plan() == plan()
+
+
+def test_the_benchmarks_bulk_insert_leaves_the_app_able_to_register(app_ctx, create_user):
+    """insert_values writes explicit ids: PostgreSQL's sequence must follow, or the next registration fails."""
+    from registry.synthetic.people import People
+    from registry.synthetic.register import insert_values
+
+    user = create_user("officer")
+    people = People(random.Random(3))
+    insert_values([people.person() for _ in range(5)], user.id)
+    person = register_beneficiary({**people.person(), "province": "02"}, User.get_by_id(user.id),
+                                  allow_duplicate=True)
+    assert person.id == 6

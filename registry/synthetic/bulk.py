@@ -59,6 +59,17 @@ def bulk(model, fields, rows, total=None, echo=None):
     return count
 
 
+def move_sequences(models):
+    """After rows with explicit ids: move PostgreSQL's id sequences past them, so that the app's next
+    insert gets a fresh id (SQLite takes the highest id plus one by itself)."""
+    if not is_postgres():
+        return
+    for model in models:
+        table = model._meta.table_name
+        database.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                             f"(SELECT MAX(id) FROM {table}))")
+
+
 def finish_load(models):
     """After a load with explicit ids: move PostgreSQL's id sequences past them, and ANALYZE.
 
@@ -67,10 +78,7 @@ def finish_load(models):
     """
     if not is_postgres():
         return
-    for model in models:
-        table = model._meta.table_name
-        database.execute_sql(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"(SELECT MAX(id) FROM {table}))")
+    move_sequences(models)
     database.execute_sql("ANALYZE")
 
 

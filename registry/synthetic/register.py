@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from registry.counters import reserve
 from registry.synthetic import vocabulary as words
-from registry.synthetic.bulk import bulk, next_id
+from registry.synthetic.bulk import bulk, move_sequences, next_id
 from registry.synthetic.draws import Weighted, cover, day_between
 from registry.synthetic.duplicates import SHARE as DUPLICATE_SHARE
 from registry.synthetic.duplicates import near_duplicate
@@ -115,8 +115,10 @@ def insert_people(plans, people, officers, echo=None):
 def insert_values(records, user_id):
     """Insert participants from their editable values (dicts) with codes from the counter; return how many."""
     first_id, numbers = next_id(FIELDS[0].model), reserve("beneficiary", len(records))
-    return bulk(FIELDS[0].model, FIELDS, (participant_row(values, first_id + rank, numbers[rank], user_id)
-                                          for rank, values in enumerate(records)))
+    count = bulk(FIELDS[0].model, FIELDS, (participant_row(values, first_id + rank, numbers[rank], user_id)
+                                           for rank, values in enumerate(records)))
+    move_sequences([FIELDS[0].model])  # the app registers people after these (benchmarks, load tests)
+    return count
 
 
 def duplicate_pairs(plans, ids):
