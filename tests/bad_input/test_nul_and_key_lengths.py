@@ -20,7 +20,12 @@ def test_nul_in_the_sign_in_form_answers_400(client):
 
 def test_nul_in_an_api_path_answers_400_as_json(api):
     response = api("officer").get("/api/v1/beneficiaries/BR-000001%00")
-    assert response.status_code == 400 and response.is_json
+    assert response.status_code == 400 and response.get_json()["fields"] == {"path": "Remove the control characters."}
+
+
+def test_nul_in_an_api_query_names_the_parameter(api):
+    response = api("officer").get("/api/v1/beneficiaries?q=Sok%00")
+    assert response.status_code == 400 and set(response.get_json()["fields"]) == {"q"}
 
 
 def test_nul_in_a_trainer_username_answers_422(api, create_program):
