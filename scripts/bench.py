@@ -16,8 +16,8 @@ generator (registry/synthetic, through scripts/bench_reports.py's load(): the da
 - the named participant export (all N people) in a fresh process: time, rows per second and peak
   resident memory, beside a plain openpyxl write-only loop over the same rows (bench_serving.py);
 - requests per second of the participant list (page 1, and with name searches) under gunicorn
-  with 4 sync workers on 127.0.0.1, beside the one-line route of bench_hello.py served the same way,
-  for --duration seconds each (bench_serving.py).
+  with 4 sync workers on 127.0.0.1, beside the one-line route of bench_hello.py served the same way
+  (measured before and after the list), for --duration seconds each (bench_serving.py).
 
 It prints a Markdown table per size and database with issue 9's targets MET or NOT MET, then a
 summary across runs. Run from the repository root (`make bench` runs the defaults):
@@ -499,7 +499,8 @@ def other_rows(figures):
 def rps_text(f):
     """Requests per second, with the answers that were not 200."""
     errors = f", {f['errors']} not 200 ({f['statuses']})" if f["errors"] else ""
-    return f"{f['rps']:,.1f} req/s ({f['done']:,} in {f['seconds']:.0f} s, {f['clients']} clients{errors})"
+    runs = f"; {' and '.join(f'{rps:,.0f}' for rps in f['runs'])} before and after the list" if "runs" in f else ""
+    return f"{f['rps']:,.1f} req/s ({f['done']:,} in {f['seconds']:.0f} s, {f['clients']} clients{errors}{runs})"
 
 
 def run_table(figures, upgraded):

@@ -1,10 +1,10 @@
 """The parts of scripts/bench.py that run in other processes: the participant export, and throughput under gunicorn.
 
-The export runs in a fresh Python process per measure, so its peak memory (ru_maxrss) is its own:
+The export runs in a fresh Python process per measure, so its peak memory (VmHWM) is its own:
 
     .venv/bin/python scripts/bench_serving.py export --database-url URL --way app|plain
 
-prints one line of JSON: rows, seconds, the peak resident memory of the process (ru_maxrss) and
+prints one line of JSON: rows, seconds, the peak resident memory of the process (VmHWM) and
 how far that peak is above its resident memory just before the export. "app" is
 GET /beneficiaries/export.xlsx?kind=named through Flask's test client, signed in as synth-officer
 (all provinces). "plain" is the floor: the same rows (columns, filter and order) read with one SQL
@@ -17,7 +17,6 @@ scripts/bench_hello.py, and a load generator of a few processes, each with a few
 """
 import argparse
 import json
-import resource
 import socket
 import subprocess
 import sys
@@ -75,16 +74,25 @@ def http_cookie(base, username):
 
 # --- The participant export, in a process of its own ---------------------------------------------------------
 
+def _status_mb(field):
+    """A memory figure of this process from /proc/self/status, in MB (10**6 bytes; Linux reports KiB)."""
+    with open("/proc/self/status") as status:
+        kib = next(int(line.split()[1]) for line in status if line.startswith(field + ":"))
+    return kib * 1024 / 1e6
+
+
 def peak_mb():
-    """The peak resident memory of this process so far, in MB (10**6 bytes; Linux reports KiB)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+    """The peak resident memory of this process so far (VmHWM), in MB.
+
+    Not ru_maxrss: Linux carries it over from the parent through fork and exec, so a child of a
+    large process would report the parent's size.
+    """
+    return _status_mb("VmHWM")
 
 
 def resident_mb():
-    """The resident memory of this process now, in MB."""
-    with open("/proc/self/status") as status:
-        kib = next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
-    return kib * 1024 / 1e6
+    """The resident memory of this process now (VmRSS), in MB."""
+    return _status_mb("VmRSS")
 
 
 def _app(url):
@@ -262,23 +270,34 @@ def hammer(port, paths, cookie, seconds, warmup=2.0, processes=2, threads=4):
             "statuses": statuses, "seconds": seconds, "clients": processes * threads}
 
 
+def _merged(first, second):
+    """Two hammer() figures of the same target as one: requests over both windows."""
+    statuses = {key: first["statuses"].get(key, 0) + second["statuses"].get(key, 0)
+                for key in {*first["statuses"], *second["statuses"]}}
+    done, seconds = first["done"] + second["done"], first["seconds"] + second["seconds"]
+    return {"rps": done / seconds, "done": done, "errors": first["errors"] + second["errors"], "statuses": statuses,
+            "seconds": seconds, "clients": first["clients"], "runs": [first["rps"], second["rps"]]}
+
+
 def throughput(url, targets, seconds, workers=4):
-    """Requests per second of the one-line route and of each registry path list in targets ({name: [paths]})."""
+    """Requests per second of each registry path list in targets ({name: [paths]}) and of the one-line route.
+
+    Both servers run side by side (idle workers cost nothing); the one-line route is measured before
+    and after the registry, and counted over both windows, as the machine's other work comes and goes.
+    """
     folder = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
-    figures = {}
-    hello = Served("bench_hello:app", loadtest.server_env(url, SECRET), workers, folder, "/", ROOT / "scripts")
+    env = loadtest.server_env(url, SECRET)
+    hello = Served("bench_hello:app", env, workers, folder, "/", ROOT / "scripts")
+    app = Served("wsgi:app", env, workers, folder, "/login")
     try:
         hello.wait_ready()
-        figures["one-line route"] = hammer(hello.port, ["/"], "", seconds)
+        app.wait_ready()
+        before = hammer(hello.port, ["/"], "", seconds)
+        cookie = http_cookie(app.base, OFFICER)
+        figures = {name: hammer(app.port, paths, cookie, seconds) for name, paths in targets.items()}
+        figures["one-line route"] = _merged(before, hammer(hello.port, ["/"], "", seconds))
     finally:
         hello.stop()
-    app = Served("wsgi:app", loadtest.server_env(url, SECRET), workers, folder, "/login")
-    try:
-        app.wait_ready()
-        cookie = http_cookie(app.base, OFFICER)
-        for name, paths in targets.items():
-            figures[name] = hammer(app.port, paths, cookie, seconds)
-    finally:
         app.stop()
     return {"workers": workers, "log_folder": str(folder), **figures}
 
