@@ -89,6 +89,11 @@ def _empty_tables():
         return
     db.execute_sql("UPDATE counter SET value = 0")
     if isinstance(db, SqliteDatabase):
+        # An FTS5 table and its shadow tables (beneficiary_fts, beneficiary_fts_data, ...) are emptied
+        # by the triggers on the table they index: deleting their rows directly corrupts the index.
+        virtual = [name for (name,) in db.execute_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")]
+        tables = [t for t in tables if not any(t == v or t.startswith(v + "_") for v in virtual)]
         db.pragma("foreign_keys", 0)
         with db.atomic():
             for table in tables:

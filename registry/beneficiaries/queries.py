@@ -1,7 +1,5 @@
 """Reading participants: the scoped loader and the search behind the list."""
-import operator
 from datetime import date, timedelta
-from functools import reduce
 
 from flask import abort, redirect, url_for
 from flask_login import current_user
@@ -10,7 +8,8 @@ from peewee import JOIN
 from registry.auth.guard import scoped
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.names import clean_name, khmer_key, latin_key
+from registry.beneficiaries.name_search import newest_first, search_condition
+from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
 from registry.reference.models import Province
 from registry.timeutil import add_years
@@ -45,32 +44,17 @@ def survivor_redirect(beneficiary):
 
 def _text_condition(text):
     """Match the search box against code, phone, ID number and names in either script."""
-    conditions = [Beneficiary.code == text.upper()]
+    exact = [Beneficiary.code == text.upper()]
     try:
         phone = normalize_phone(text)
     except ValueError:
         phone = ""
     if phone:
-        conditions.append(Beneficiary.phone == phone)
+        exact.append(Beneficiary.phone == phone)
     number = "".join(ch for ch in text if ch.isalnum()).upper()[:ID_NUMBER_KEY_LENGTH]
     if number:
-        conditions.append(Beneficiary.id_number_key == number)
-    names = _name_words_condition(text)
-    if names is not None:
-        conditions.append(names)
-    return reduce(operator.or_, conditions)
-
-
-def _name_words_condition(text):
-    """Every word of the search appears in the name, in Latin letters or in Khmer (any order)."""
-    words = []
-    for word in text.split():
-        latin, khmer = latin_key(word, ""), khmer_key(word, "")
-        parts = ([Beneficiary.latin_key.contains(latin)] if latin else []) + (
-            [Beneficiary.khmer_key.contains(khmer)] if khmer else [])
-        if parts:
-            words.append(reduce(operator.or_, parts))
-    return reduce(operator.and_, words) if words else None
+        exact.append(Beneficiary.id_number_key == number)
+    return search_condition(exact, text)
 
 
 def _age_band_condition(band, today):
@@ -101,4 +85,4 @@ def search(text="", province=None, category=None, sex=None, age_band=None, statu
         query = query.where(Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.is_null())
     elif age_band in AGE_BAND_LIMITS:
         query = query.where(_age_band_condition(age_band, today or date.today()))
-    return query.order_by(Beneficiary.id.desc())
+    return newest_first(query, text)
