@@ -47,6 +47,7 @@ EXPECTED = {
     "GET /indicators/":                                                          "302 200 403 403 403 403 403",
     "GET /indicators/<int:indicator_id>":                                        "302 200 403 403 403 403 403",
     "GET /indicators/new":                                                       "302 200 403 403 403 403 403",
+    "GET /healthz":                                                              "200 200 200 200 200 200 200",
     "GET /login":                                                                "200 302 302 302 302 302 302",
     "GET /programs/":                                                            "302 200 403 403 403 403 403",
     "GET /programs/<int:program_id>":                                            "302 200 403 403 403 403 403",

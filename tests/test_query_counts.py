@@ -6,7 +6,7 @@ import pytest
 
 from registry.db import database
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.programs.conftest import create_cohort, create_program  # noqa: F401  (fixtures used here)
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 
 @contextmanager
@@ -52,3 +52,77 @@ def test_list_pages_do_not_run_a_query_per_row(client, auth, create_beneficiary,
     few = queries_for(client, url)
     add(8)
     assert queries_for(client, url) == few
+
+
+def test_cohort_pages_do_not_run_a_query_per_person_or_session(client, auth, app, registrar,  # noqa: F811
+                                                                create_beneficiary, create_cohort,  # noqa: F811
+                                                                enroll):  # noqa: F811
+    """The cohort, its grid, a session and the enroll page: the same statements for 2 or 10 people and sessions."""
+    from datetime import timedelta
+
+    from registry.auth.models import User
+    from registry.programs.attendance import record_attendance
+    from registry.programs.models import TrainingSession
+    from registry.programs import services
+    from tests.programs.conftest import START
+
+    cohort = create_cohort(days=[START], capacity=40)
+    session = TrainingSession.get(TrainingSession.cohort == cohort.id)
+    urls = [f"/cohorts/{cohort.id}", f"/cohorts/{cohort.id}/grid", f"/sessions/{session.id}",
+            f"/cohorts/{cohort.id}/enroll", f"/cohorts/{cohort.id}/signin"]
+    auth.login_as("admin")
+
+    def grow(n):
+        with app.app_context():
+            user = User.get_by_id(registrar.id)
+            for _ in range(n):
+                grow.done += 1
+                services.add_session(cohort, START + timedelta(days=grow.done), 3, user)
+            people = [enroll(cohort, create_beneficiary(given_name=f"Person{grow.done}{i}")) for i in range(n)]
+            for day in TrainingSession.select().where(TrainingSession.cohort == cohort.id):
+                record_attendance(day, {e.id: "present" for e in people}, user, today=END_OF_TRAINING)
+
+    grow.done = 0
+    grow(2)
+    few = {url: queries_for(client, url) for url in urls}
+    grow(8)
+    after = {url: queries_for(client, url) for url in urls}
+    assert after == few
+
+
+END_OF_TRAINING = date(2026, 6, 30)
+
+
+def test_profile_and_follow_up_list_do_not_run_a_query_per_training_or_follow_up(client, auth, app,  # noqa: F811
+                                                                                  registrar, create_beneficiary,
+                                                                                  create_cohort, enroll):
+    """A participant with 1 or 5 trainings and follow-ups: the same statements on the profile and the due list."""
+    from datetime import timedelta
+
+    from registry.auth.models import User
+    from registry.outcomes import services as outcomes
+    from registry.programs import enrollment as enrolling
+
+    person = create_beneficiary(given_name="Sophea")
+    auth.login_as("admin")
+    urls = [f"/beneficiaries/{person.code}", "/follow-ups/", f"/follow-ups/new/{person.code}"]
+
+    def train(n):
+        with app.app_context():
+            user = User.get_by_id(registrar.id)
+            for _ in range(n):
+                train.done += 1
+                start = date(2024, 1, 1) + timedelta(days=60 * train.done)
+                cohort = create_cohort(name=f"Cohort {train.done}", start_on=start, end_on=start + timedelta(days=30))
+                enrollment = enroll(cohort, person, on=start)
+                enrollment = enrolling.change_status(enrollment, "completed", start + timedelta(days=30), user,
+                                                     override_reason="Completed elsewhere, records lost")
+                outcomes.record_follow_up(person, {"followed_on": start + timedelta(days=40), "reached": True,
+                                                   "method": "phone", "status": "self_employed"}, user, enrollment)
+
+    train.done = 0
+    train(1)
+    few = {url: queries_for(client, url) for url in urls}
+    train(4)
+    after = {url: queries_for(client, url) for url in urls}
+    assert after == few

@@ -47,6 +47,11 @@ def field_label(name):
     return str(field.args[0]) if field is not None and field.args else name
 
 
+def labels(mapping):
+    """Every label of a coded value, translated once: a list page reads them row after row."""
+    return {code: str(text) for code, text in mapping.items()}
+
+
 def status_label(status):
     """An import job's status as people read it."""
     return label(choices.IMPORT_STATUS, status)
@@ -79,7 +84,7 @@ def value_label(name, value):
 
 def init_blueprint(bp):
     """Give every template the display helpers."""
-    for helper in (born_label, yes_no, label, display_phone, format_date, action_label, field_label, merges_of,
-                   status_label, value_label):
+    for helper in (born_label, yes_no, label, labels, display_phone, format_date, action_label, field_label,
+                   merges_of, status_label, value_label):
         bp.add_app_template_global(helper)
     bp.add_app_template_global(choices, "choices")

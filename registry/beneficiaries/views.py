@@ -8,6 +8,7 @@ from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries import display, queries, services
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
+from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.history import profile_history
 from registry.beneficiaries.profile_sections import profile_sections
 from registry.beneficiaries.search_form import SearchForm
@@ -16,6 +17,11 @@ from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
 
 PER_PAGE = 50
+# What a row of the list shows; the other fifty columns stay in the database.
+LISTED = (Beneficiary.id, Beneficiary.code, Beneficiary.given_name, Beneficiary.family_name, Beneficiary.given_name_km,
+          Beneficiary.family_name_km, Beneficiary.sex, Beneficiary.date_of_birth, Beneficiary.birth_year,
+          Beneficiary.province, Beneficiary.category, Beneficiary.status, Province.code, Province.name_en,
+          Province.name_km)
 bp = guard_blueprint(Blueprint("beneficiaries", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER)
 
 
@@ -32,7 +38,7 @@ def index():
     form = SearchForm(request.args, provinces=provinces_in_scope())
     query = queries.search(**form.filters()) if form.validate() else queries.search()
     return render_template("beneficiaries/index.html", form=form,
-                           pages=paginated(queries.with_province(query), PER_PAGE))
+                           pages=paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -71,15 +71,18 @@ def move_sequences(models):
 
 
 def finish_load(models):
-    """After a load with explicit ids: move PostgreSQL's id sequences past them, and ANALYZE.
+    """After a load with explicit ids: move PostgreSQL's id sequences past them, and VACUUM ANALYZE.
 
-    PostgreSQL's autovacuum would analyze the new rows soon anyway. SQLite never does on its own,
-    and a registry filled by the app has no statistics, so SQLite is left as the app would leave it.
+    PostgreSQL's autovacuum would soon vacuum and analyze the new rows anyway; doing it now leaves
+    the database as a registry in use would be (statistics, and a visibility map that lets a COUNT
+    read an index alone). VACUUM cannot run inside a transaction: there, ANALYZE only. SQLite
+    never analyzes on its own, and a registry filled by the app has no statistics, so SQLite is
+    left as the app would leave it.
     """
     if not is_postgres():
         return
     move_sequences(models)
-    database.execute_sql("ANALYZE")
+    database.execute_sql("ANALYZE" if database.in_transaction() else "VACUUM ANALYZE")
 
 
 class Stopwatch:
