@@ -1,6 +1,7 @@
 """Fixtures of the browser tests: the app served on a local port, and Chromium through Playwright."""
 import os
 from contextlib import contextmanager
+from functools import partial
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from playwright.sync_api import Page, sync_playwright
 from werkzeug.serving import make_server
 
 from registry import create_app
+from tests.browser.journey import journey
 from tests.conftest import make_test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,3 +92,9 @@ def phone_page(browser, live_server):
     with watched_page(browser, live_server, viewport={"width": 390, "height": 844}, is_mobile=True,
                       has_touch=True) as watched:
         yield watched
+
+
+@pytest.fixture
+def open_journey(browser, live_server, app):
+    """open_journey(lang, **context options): a guarded browser context for a role journey (see journey.py)."""
+    return partial(journey, browser, live_server, app)
