@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from registry.auth.models import ADMIN, OFFICER, TRAINER, User
 from registry.audit.models import AuditEvent
+from registry.dashboard.build import dashboard_for
 
 bp = Blueprint("main", __name__)
 
@@ -28,8 +29,8 @@ def _follow_ups_due():
 
 @bp.get("/")
 def home():
-    """The signed-in user's starting page, by role."""
-    context = {}
+    """The signed-in user's starting page: their dashboard, and what their role needs first."""
+    context = {"dashboard": dashboard_for(current_user, date.today())}
     if current_user.role == TRAINER:
         context["todays_sessions"] = list(_todays_sessions())
     if current_user.role in (ADMIN, OFFICER):
