@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from registry.auth.models import ADMIN, OFFICER, TRAINER, User
 from registry.audit.models import AuditEvent
-from registry.dashboard.build import dashboard_for
+from registry.dashboard.build import dashboard_for, scope_of
+from registry.dashboard.cache import kept
 
 bp = Blueprint("main", __name__)
 
@@ -30,11 +31,14 @@ def _follow_ups_due():
 @bp.get("/")
 def home():
     """The signed-in user's starting page: their dashboard, and what their role needs first."""
-    context = {"dashboard": dashboard_for(current_user, date.today())}
+    user, today = current_user._get_current_object(), date.today()
+    scope = scope_of(user)  # the figures depend on the scope, not on who asks: users of one scope share them
+    context = {"dashboard": kept(("dashboard", user.role == TRAINER, scope, today),
+                                 lambda: dashboard_for(user, today))}
     if current_user.role == TRAINER:
         context["todays_sessions"] = list(_todays_sessions())
     if current_user.role in (ADMIN, OFFICER):
-        context["follow_ups_due"] = _follow_ups_due()
+        context["follow_ups_due"] = kept(("follow_ups_due", scope, today), _follow_ups_due)
     if current_user.role == ADMIN:
         context["user_count"] = User.select().where(User.active).count()
         context["recent_events"] = (AuditEvent.select().order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
