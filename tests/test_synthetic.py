@@ -25,7 +25,7 @@ from registry.timeutil import add_months
 
 N = 400
 SEED = 7
-KEYS = ("latin_key", "phonetic_key", "khmer_key", "id_number_key", "match_birth_year")
+KEYS = ("latin_key", "phonetic_key", "khmer_key", "id_number_key", "match_birth_year", "name_blocks")
 
 
 def _add_command(app):

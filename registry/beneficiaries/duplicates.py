@@ -1,10 +1,13 @@
 """Likely duplicates of a participant: same ID number, same phone, or a similar name born about the same time."""
+import operator
 from dataclasses import dataclass, field
+from functools import reduce
 
 from flask_babel import lazy_gettext as _l
+from peewee import SQL, NodeList
 
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.names import khmer_key, latin_key, name_match, phonetic_key
+from registry.beneficiaries.names import block_keys, khmer_key, latin_key, name_match, phonetic_key
 
 REASONS = {
     "id_number": _l("same ID number"),
@@ -47,7 +50,14 @@ def search_keys(data):
         "khmer_key": khmer_key(data.get("given_name_km"), data.get("family_name_km")),
         "id_number_key": number[:ID_NUMBER_KEY_LENGTH],  # upper() may lengthen it ("ß" → "SS")
         "match_birth_year": born.year if born else data.get("birth_year"),
+        "name_blocks": name_blocks(data),
     }
+
+
+def name_blocks(data):
+    """The block keys of a record's names as stored: sorted, one space between and around (" sabc kxx ")."""
+    blocks = block_keys(data)
+    return f" {' '.join(sorted(blocks))} " if blocks else ""
 
 
 def _birth_reason(data, keys, other):
@@ -79,49 +89,55 @@ def compare(data, keys, other):
     return reasons
 
 
-def _name_candidates(keys):
-    """Records that may carry the same name: born about the same time, or birth unknown on either side.
+def _holds_block(block):
+    """SQL: the stored name_blocks hold this block key (a whole key, as the spaces around it mark)."""
+    # Khmer fields take any text: a backslash, % or _ in a key must stay a plain character.
+    pattern = "% " + block.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + " %"
+    return NodeList((Beneficiary.name_blocks, SQL("LIKE"), pattern, SQL("ESCAPE '\\'")))
 
-    With a birth year, every record born within the window (or with no birth known) is
-    compared by name. Without one, only records whose name keys are equal are taken, as a
-    fuzzy comparison with the whole registry would be slow and mostly noise.
+
+def _name_candidates(keys):
+    """Records that may carry the same name: born about the same time (or birth unknown), sharing a block key.
+
+    With a birth year, a record is compared by name when it was born within the window (or its
+    birth is unknown) and its names share a block key (names.block_keys: the first sounds of a
+    name token), the rule the import uses (duplicate_index): a likely match always shares one,
+    unless both names are misspelt at the start. A record with no blocks stored is compared too,
+    as it was before the column was kept. Without a birth year, only records whose name keys are
+    equal are taken, as a fuzzy comparison with the whole registry would be slow and mostly noise.
     """
     year = keys["match_birth_year"]
-    unknown = Beneficiary.match_birth_year.is_null()
     if year is not None:
-        return Beneficiary.listed().where(
-            Beneficiary.match_birth_year.between(year - BIRTH_WINDOW, year + BIRTH_WINDOW) | unknown)
+        born_close = (Beneficiary.match_birth_year.between(year - BIRTH_WINDOW, year + BIRTH_WINDOW)
+                      | Beneficiary.match_birth_year.is_null())
+        blocks = [Beneficiary.name_blocks == ""] + [_holds_block(b) for b in keys["name_blocks"].split()]
+        return Beneficiary.listed().where(born_close & reduce(operator.or_, blocks))
     same = [getattr(Beneficiary, k) == keys[k] for k in ("phonetic_key", "khmer_key") if keys[k]]
-    condition = same[0] if len(same) == 1 else (same[0] | same[1])
-    return Beneficiary.listed().where(condition)
+    return Beneficiary.listed().where(reduce(operator.or_, same))
 
 
 def find_duplicates(data, exclude_ids=(), limit=10):
     """Likely duplicates of the values of a record about to be saved, best first."""
     keys = search_keys(data)
-    candidates = Beneficiary.listed().where(Beneficiary.id.not_in(list(exclude_ids) or [0]))
-    by_id = {}
+    lookups = []
     if keys["id_number_key"]:
-        by_id.update((b.id, b) for b in candidates.where(Beneficiary.id_number_key == keys["id_number_key"]))
+        lookups.append(Beneficiary.listed().where(Beneficiary.id_number_key == keys["id_number_key"]))
     if data.get("phone"):
-        by_id.update((b.id, b) for b in candidates.where(Beneficiary.phone == data["phone"]))
-    values = {b.id: candidate_values(b) for b in by_id.values()}
+        lookups.append(Beneficiary.listed().where(Beneficiary.phone == data["phone"]))
     if keys["latin_key"] or keys["khmer_key"]:
-        # Plain values, not models: a few hundred people may be born in the same years.
-        columns = [Beneficiary.id] + [getattr(Beneficiary, name) for name in COMPARED]
-        for row in _name_candidates(keys).where(Beneficiary.id.not_in(list(exclude_ids) or [0])).select(
-                *columns).dicts():
+        lookups.append(_name_candidates(keys))
+    # Plain values of the compared columns, not models: hundreds may share a first sound and the birth years.
+    columns = [Beneficiary.id] + [getattr(Beneficiary, name) for name in COMPARED]
+    others = Beneficiary.id.not_in(list(exclude_ids) or [0])
+    values = {}
+    for query in lookups:
+        for row in query.where(others).select(*columns).dicts():
             values.setdefault(row["id"], row)
     reasons = {i: r for i, r in ((i, compare(data, keys, v)) for i, v in values.items()) if r}
     found = {b.id: b for b in Beneficiary.select().where(Beneficiary.id.in_(list(reasons) or [0]))}
     matches = [Match(found[i], r) for i, r in reasons.items()]
     matches.sort(key=lambda m: (-_strength(m), m.beneficiary.id))
     return matches[:limit]
-
-
-def candidate_values(beneficiary):
-    """The values of a registered record that duplicate matching compares."""
-    return {name: getattr(beneficiary, name) for name in COMPARED}
 
 
 def _strength(match):

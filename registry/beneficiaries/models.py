@@ -65,6 +65,9 @@ class Beneficiary(BaseModel):
     khmer_key = CharField(max_length=200, default="", index=True)
     id_number_key = CharField(max_length=40, default="", index=True)
     match_birth_year = IntegerField(null=True, index=True)  # the birth year, exact or estimated
+    # The block keys of the names (names.block_keys), " sabc kxx sdef ": the duplicate check compares
+    # only records that share one, with LIKE '% sabc %'.
+    name_blocks = TextField(default="")
 
     @classmethod
     def listed(cls):

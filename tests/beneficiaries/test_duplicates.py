@@ -103,3 +103,54 @@ def test_the_import_index_finds_rows_of_the_same_file(app_ctx):
     index = DuplicateIndex()
     index.add("row 2", DuplicateIndex.values_of(BASE))
     assert index.find({**BASE, "given_name": "Chanthi"}) == [("row 2", ["latin_similar", "birth_same_date"])]
+
+
+def candidate_codes(data):
+    """The codes the name look-up of the single check reads from the database for data."""
+    from registry.beneficiaries.duplicates import _name_candidates, search_keys
+    from registry.beneficiaries.models import Beneficiary
+
+    return {row.code for row in _name_candidates(search_keys({**BASE, **data})).select(Beneficiary.code)}
+
+
+def test_the_name_look_up_reads_only_people_who_share_a_first_sound(app_ctx, create_beneficiary):
+    create_beneficiary(given_name="Chanthy", family_name="Sok")
+    create_beneficiary(given_name="Dara", family_name="Chea")
+    create_beneficiary(given_name="Sophal", family_name="Lim", date_of_birth=None)
+    create_beneficiary(given_name="", family_name="", given_name_km="ចាន់ធី", family_name_km="សុខ")
+    create_beneficiary(given_name="Chanthy", family_name="Sok", date_of_birth=date(1990, 1, 1))
+    # Chanthi Sokh: the same first sounds as BR-000001 and the Khmer BR-000004; not Dara Chea, not Sophal Lim
+    # (whose birth is unknown), not the Chanthy Sok born eleven years earlier.
+    assert candidate_codes({"given_name": "Chanthi", "family_name": "Sokh"}) == {"BR-000001", "BR-000004"}
+    assert candidate_codes({"given_name": "Sopheap", "family_name": "Ly"}) == {"BR-000003"}
+    assert candidate_codes({"given_name": "Vuthy", "family_name": "Keo"}) == set()
+
+
+def test_a_record_stored_without_blocks_is_still_compared(app_ctx, create_beneficiary):
+    from registry.beneficiaries.models import Beneficiary
+
+    create_beneficiary(given_name="Dara", family_name="Chea")
+    Beneficiary.update(name_blocks="").execute()  # as a writer that skipped search_keys would leave it
+    assert candidate_codes({"given_name": "Vuthy", "family_name": "Keo"}) == {"BR-000001"}
+    assert reasons_for({"given_name": "Dara", "family_name": "Chea"}) == {"BR-000001": ["latin_exact",
+                                                                                        "birth_same_date"]}
+
+
+def test_like_wildcards_and_backslashes_in_names_are_plain_characters(app_ctx, create_beneficiary):
+    create_beneficiary(given_name="", family_name="", given_name_km="a\\b", family_name_km="")
+    create_beneficiary(given_name="", family_name="", given_name_km="axyz", family_name_km="")
+    assert candidate_codes({"given_name": "", "family_name": "", "given_name_km": "a\\b"}) == {"BR-000001"}
+    assert candidate_codes({"given_name": "", "family_name": "", "given_name_km": "a_yz"}) == set()
+    assert candidate_codes({"given_name": "", "family_name": "", "given_name_km": "a%"}) == set()
+
+
+def test_two_typos_at_the_start_of_both_names_escape_both_checks(app_ctx, create_beneficiary):
+    from registry.beneficiaries.names import name_match
+
+    create_beneficiary(given_name="Chanthy", family_name="Sophal")
+    typed = {**BASE, "given_name": "Xhanthy", "family_name": "Zophal"}
+    assert name_match(typed, {"given_name": "Chanthy", "family_name": "Sophal"})[1] == "latin_similar"
+    assert find_duplicates(typed) == [] and DuplicateIndex.from_registry().find(typed) == []
+    # One of the two spelt right at the start is enough.
+    assert reasons_for({"given_name": "Xhanthy", "family_name": "Sophal"}) == {
+        "BR-000001": ["latin_similar", "birth_same_date"]}
