@@ -46,8 +46,14 @@ def authenticate(username, password, ip=""):
 
 
 def sign_in(user):
-    """Start a session for an authenticated user."""
+    """Start a session for an authenticated user.
+
+    A language picked on the sign-in page is the user's choice: it becomes their account's. The
+    language a signed-out session keeps for the next person is not, and the account's stays.
+    """
     login_user(user)
+    if session.pop("language_chosen", False) and session.get("language"):
+        set_language(user, session["language"])
 
 
 def sign_out(user, reason=""):

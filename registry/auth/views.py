@@ -71,5 +71,7 @@ def set_language():
     if form.validate_on_submit():
         if current_user.is_authenticated:
             services.set_language(current_user._get_current_object(), form.language.data)
+        else:
+            session["language_chosen"] = True  # on the sign-in page: the account takes it at sign-in
         session["language"] = form.language.data
     return redirect(safe_next_url(request.form.get("next")) or url_for("main.home"))

@@ -128,3 +128,24 @@ def test_sign_out_forgets_pending_messages_but_keeps_the_language(client, auth):
     page = client.get("/login").get_data(as_text=True)
     assert "Sok Chanthy" not in page
     assert '<html lang="km">' in page
+
+
+def test_a_language_picked_on_the_sign_in_page_becomes_the_accounts(client, auth, create_user):
+    from registry.auth.models import User
+
+    user = create_user("officer", username="sophea")  # language "en", the default
+    client.post("/language", data={"language": "km", "next": "/login"})
+    auth.login("sophea")
+    assert '<html lang="km">' in client.get("/").get_data(as_text=True)
+    assert User.get_by_id(user.id).language == "km"
+
+
+def test_the_language_a_signed_out_session_keeps_does_not_change_the_next_account(client, auth, create_user):
+    from registry.auth.models import User
+
+    auth.login_as("officer", language="km")
+    auth.logout()  # the sign-in page stays in Khmer for the next person…
+    other = create_user("trainer", username="dara", language="en")
+    auth.login("dara")  # …who did not choose it: their account's English applies
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    assert User.get_by_id(other.id).language == "en"
