@@ -39,6 +39,6 @@ def template_parts():
             _("Example: %(example)s", example="; ".join(f"{headers[f]}: {v}" for f, v in example.items()))],
         "sheet_title": _("Participants"),
         "instructions_title": _("Instructions"),
-        "lists_title": "Lists",
+        "lists_title": _("Lists"),
         "error_message": _("Choose a value from the list."),
     }

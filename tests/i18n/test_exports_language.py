@@ -1,0 +1,70 @@
+"""Workbooks follow the user's language: a Khmer user's export has no English label left in it.
+
+Every cell and sheet title of each workbook is compared with the catalog: a cell that reads exactly
+like an English message (or like a label the export builders fall back to) was not translated.
+"""
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from openpyxl import load_workbook
+
+from exports.indicator_report import DATA_HEADER, DEFAULT_LABELS
+from tests.access_world import world  # noqa: F401  (fixture)
+from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+
+KHMER = Path(__file__).resolve().parents[2] / "registry" / "translations" / "km" / "LC_MESSAGES" / "messages.po"
+# Kept in English on purpose: the indicator report's machine-readable "data" sheet, read by pivots and
+# scripts; and the import template's coded values (yes/no like female/male), which the import reads in
+# any language (it takes Khmer yes and no as well).
+ENGLISH_ON_PURPOSE = {"data", *DATA_HEADER, "yes", "no"}
+EXPORTS = {
+    "named list": "/beneficiaries/export.xlsx?kind=named",
+    "de-identified list": "/beneficiaries/export.xlsx?kind=deidentified",
+    "import template": "/beneficiaries/import/template.xlsx",
+    "sign-in sheet": "/cohorts/1/signin.xlsx",
+    "indicator report": "/reports/export.xlsx",
+    "audit log": "/audit/export.xlsx",
+}
+PENDING = {  # gaps in files this suite's authors may not edit: remove the entry when fixed
+    "indicator report": "registry/reports/workbook.py _labels() gives no q1-q4: the tracking sheet says Q1-Q4",
+}
+
+
+@pytest.fixture(scope="module")
+def english_labels():
+    """Texts that, found in a Khmer workbook, are English left behind."""
+    with KHMER.open("rb") as handle:
+        catalog = read_po(handle)
+    labels = {m.id for m in catalog if isinstance(m.id, str) and m.id and m.string and m.string != m.id}
+    return (labels | set(DEFAULT_LABELS.values())) - ENGLISH_ON_PURPOSE
+
+
+def _texts(data):
+    workbook = load_workbook(BytesIO(data), read_only=True)
+    for sheet in workbook.worksheets:
+        yield sheet.title, sheet.title
+        for row in sheet.iter_rows(values_only=True):
+            for value in row:
+                if isinstance(value, str):
+                    yield sheet.title, value.strip()
+
+
+@pytest.mark.parametrize("export", [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=PENDING[e]))
+                                    if e in PENDING else e for e in EXPORTS])
+def test_a_khmer_users_workbook_has_no_english_labels(client, auth, world, english_labels, export):  # noqa: F811
+    auth.login_as("admin", language="km")
+    response = client.get(EXPORTS[export])
+    assert response.status_code == 200 and response.mimetype.endswith("sheet")
+    left = sorted({f"{sheet}: {text!r}" for sheet, text in _texts(response.data) if text in english_labels})
+    assert not left, f"{export}: English in a Khmer workbook:\n" + "\n".join(left)
+
+
+@pytest.mark.xfail(strict=True, reason="registry/beneficiaries/export_views.py _named() selects Province.name_en "
+                                       "whatever the user's language")
+def test_a_khmer_users_named_list_names_the_province_in_khmer(client, auth, world):  # noqa: F811
+    auth.login_as("admin", language="km")
+    texts = {text for _sheet, text in _texts(client.get(EXPORTS["named list"]).data)}
+    assert "បាត់ដំបង" in texts and "Battambang" not in texts
