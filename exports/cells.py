@@ -1,9 +1,15 @@
 """Cells that are safe to write: user text is never turned into a formula."""
+import re
+
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # openpyxl writes a str starting with "=" as a formula; Excel and LibreOffice may also
 # evaluate text starting with these when a sheet is re-saved or pasted.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Text that needs care: a formula-like start, or a character XML cannot hold. Almost no text does,
+# so a long list pays for one search per text cell (NEEDS_CARE.search(text) is None: write it as is).
+NEEDS_CARE = re.compile("^[" + re.escape("".join(FORMULA_STARTS)) + "]|" + ILLEGAL_CHARACTERS_RE.pattern)
 
 
 def looks_like_formula(value):

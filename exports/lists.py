@@ -8,7 +8,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from exports.cells import looks_like_formula, safe_cell
+from exports.cells import NEEDS_CARE, looks_like_formula, safe_cell
 
 CREATOR = "Beneficiary registry"
 DATE_FORMAT = "yyyy-mm-dd"
@@ -33,7 +33,8 @@ def sheet_title(title, default="Sheet"):
 def write_list(out, title, headers, rows, column_widths=None, date_columns=(), freeze=True):
     """Stream one sheet of rows to the file-like `out`; return the number of data rows written.
 
-    `date_columns` (0-based indexes) show date-and-time values as dates only; plain
+    `rows` is any iterable of sequences, consumed once: a generator over a database cursor keeps
+    memory flat. `date_columns` (0-based indexes) show date-and-time values as dates only; plain
     `datetime.date` values are shown as dates in every column.
     """
     workbook = Workbook(write_only=True)
@@ -44,10 +45,15 @@ def write_list(out, title, headers, rows, column_widths=None, date_columns=(), f
         sheet.freeze_panes = "A2"
     _set_widths(sheet, column_widths or ())
     sheet.append([_header_cell(sheet, header) for header in headers])
-    date_only = frozenset(date_columns)
+    # One converter per column, chosen once: the loop below runs for every cell of every row.
+    width = max([len(headers), *(index + 1 for index in date_columns)])
+    converters = [_converter(sheet, DATE_FORMAT if index in date_columns else DATETIME_FORMAT)
+                  for index in range(width)]
     count = 0
     for row in rows:
-        sheet.append([_cell(sheet, value, index in date_only) for index, value in enumerate(row)])
+        if len(row) > len(converters):  # a row longer than the headers is written whole
+            converters += [_converter(sheet, DATETIME_FORMAT)] * (len(row) - len(converters))
+        sheet.append([convert(value) for convert, value in zip(converters, row)])
         count += 1
     workbook.save(out)
     return count
@@ -70,17 +76,21 @@ def _header_cell(sheet, header):
     return cell
 
 
-def _cell(sheet, value, date_only=False):
-    """What to append for one value: text made safe, dates formatted, None left empty."""
-    if isinstance(value, str):
-        return safe_cell(sheet, _clean_text(value))
-    if isinstance(value, datetime.datetime):
-        # Excel has no time zones: the caller localises, we keep the wall-clock time.
-        value = value.replace(tzinfo=None)
-        return _formatted(sheet, value, DATE_FORMAT if date_only else DATETIME_FORMAT)
-    # openpyxl itself shows a plain date as yyyy-mm-dd (DATE_FORMAT), and a raw value
-    # costs far less than a styled cell: a third of the time of a long export.
-    return value
+def _converter(sheet, datetime_format):
+    """What to append for one value of a column: text made safe, timestamps formatted, the rest as it is."""
+    needs_care = NEEDS_CARE.search
+
+    def convert(value):
+        if isinstance(value, str):
+            return value if needs_care(value) is None else safe_cell(sheet, _clean_text(value))
+        if isinstance(value, datetime.datetime):
+            # Excel has no time zones: the caller localises, we keep the wall-clock time.
+            return _formatted(sheet, value.replace(tzinfo=None), datetime_format)
+        # openpyxl itself shows a plain date as yyyy-mm-dd (DATE_FORMAT), and a raw value
+        # costs far less than a styled cell: a third of the time of a long export.
+        return value
+
+    return convert
 
 
 def _formatted(sheet, value, number_format):

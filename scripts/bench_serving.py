@@ -4,8 +4,10 @@ The export runs in a fresh Python process per measure, so its peak memory (VmHWM
 
     .venv/bin/python scripts/bench_serving.py export --database-url URL --way app|plain
 
-prints one line of JSON: rows, seconds, the peak resident memory of the process (VmHWM) and
-how far that peak is above its resident memory just before the export. "app" is
+prints one line of JSON: rows, seconds, cpu_seconds (the process's own CPU time over the same
+span: on a shared machine the wall-clock seconds of two runs can differ by 2× while their CPU time
+stays within a few percent), the peak resident memory of the process (VmHWM) and how far that peak
+is above its resident memory just before the export. "app" is
 GET /beneficiaries/export.xlsx?kind=named through Flask's test client, signed in as synth-officer
 (all provinces). "plain" is the floor: the same rows (columns, filter and order) read with one SQL
 statement through the DB-API cursor and appended as they come to an openpyxl write-only sheet.
@@ -110,17 +112,18 @@ def export_through_app(url):
 
     app = _app(url)
     client = sign_in(app.test_client(), OFFICER)
-    before, started = resident_mb(), time.perf_counter()
+    before, started, cpu = resident_mb(), time.perf_counter(), time.process_time()
     response = client.get(EXPORT_URL, buffered=False)
     size = sum(len(chunk) for chunk in response.response)
     response.close()
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     if response.status_code != 200:
         raise SystemExit(f"The export answered {response.status_code}.")
     with app.app_context(), database.connection_context():
         event = (AuditEvent.select().where(AuditEvent.action == "beneficiary.export")
                  .order_by(AuditEvent.id.desc()).get())
-    return {"rows": json.loads(event.detail)["rows"], "bytes": size, "seconds": seconds, "before": before}
+    return {"rows": json.loads(event.detail)["rows"], "bytes": size, "seconds": seconds, "cpu_seconds": cpu,
+            "before": before}
 
 
 def plain_rows(cursor):
@@ -142,7 +145,7 @@ def export_plain(url):
 
     app = _app(url)
     with app.app_context(), database.connection_context():
-        before, started = resident_mb(), time.perf_counter()
+        before, started, cpu = resident_mb(), time.perf_counter(), time.process_time()
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet("Participants")
         sheet.append(PLAIN_HEADERS)
@@ -153,8 +156,8 @@ def export_plain(url):
         with tempfile.TemporaryFile() as out:
             workbook.save(out)
             size = out.tell()
-        seconds = time.perf_counter() - started
-    return {"rows": rows, "bytes": size, "seconds": seconds, "before": before}
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"rows": rows, "bytes": size, "seconds": seconds, "cpu_seconds": cpu, "before": before}
 
 
 def export_figures(url, way):
@@ -284,6 +287,8 @@ def throughput(url, targets, seconds, workers=4):
 
     Both servers run side by side (idle workers cost nothing); the one-line route is measured before
     and after the registry, and counted over both windows, as the machine's other work comes and goes.
+    The registry's health check (GET /healthz: its request hooks and one SELECT 1, no login) is
+    measured too, to tell the cost of the list from the cost of any request to the registry.
     """
     folder = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
     env = loadtest.server_env(url, SECRET)
@@ -295,6 +300,7 @@ def throughput(url, targets, seconds, workers=4):
         before = hammer(hello.port, ["/"], "", seconds)
         cookie = http_cookie(app.base, OFFICER)
         figures = {name: hammer(app.port, paths, cookie, seconds) for name, paths in targets.items()}
+        figures["health check"] = hammer(app.port, ["/healthz"], "", seconds)  # the registry's own floor
         figures["one-line route"] = _merged(before, hammer(hello.port, ["/"], "", seconds))
     finally:
         hello.stop()

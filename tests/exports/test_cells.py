@@ -3,8 +3,9 @@ import io
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from exports.cells import looks_like_formula, safe_row
+from exports.cells import FORMULA_STARTS, NEEDS_CARE, looks_like_formula, safe_row
 
 
 @pytest.mark.parametrize("text", ["=1+2", "+855 12 345 678", "-5", "@SUM(A1)", "\tx", '=HYPERLINK("http://x")'])
@@ -32,3 +33,15 @@ def test_carriage_return_start_is_written_as_text():
 def test_only_text_with_formula_starts_is_flagged():
     assert looks_like_formula("=A1") and looks_like_formula("@x")
     assert not looks_like_formula("Sok") and not looks_like_formula(-5) and not looks_like_formula(None)
+
+
+def test_the_one_search_finds_exactly_what_needs_care():
+    # Long lists skip text that NEEDS_CARE does not find: it must find every formula start and every
+    # character XML cannot hold, wherever it is, and nothing else.
+    for code in range(0x80):
+        char = chr(code)
+        for text in (char + "x", "x" + char, "x" + char + "x"):
+            expected = looks_like_formula(text) or ILLEGAL_CHARACTERS_RE.search(text) is not None
+            assert (NEEDS_CARE.search(text) is not None) == expected, repr(text)
+    assert all(NEEDS_CARE.search(start) for start in FORMULA_STARTS)
+    assert NEEDS_CARE.search("សុខ ចាន់ធី") is None and NEEDS_CARE.search("") is None

@@ -71,6 +71,22 @@ def test_control_characters_are_dropped_instead_of_failing_the_export():
     assert workbook.active["A2"].value == "Sokha"
 
 
+def test_formula_like_text_with_control_characters_is_cleaned_and_kept_as_text():
+    _count, workbook = written([["=1+2\x0b", "\x00@SUM(A1)", None, None]])
+    sheet = workbook.active
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=1+2", "s")
+    assert (sheet["B2"].value, sheet["B2"].data_type) == ("@SUM(A1)", "s")
+
+
+def test_a_row_longer_than_the_headers_is_written_whole():
+    at = datetime.datetime(2026, 3, 1, 14, 30)
+    _count, workbook = written([["Sok", at, "x", "y", "=extra", at]], headers=["Name", "Registered"], date_columns=[1])
+    sheet = workbook.active
+    assert [cell.value for cell in sheet[2]] == ["Sok", at, "x", "y", "=extra", at]
+    assert sheet["E2"].data_type == "s"
+    assert sheet["B2"].number_format == "yyyy-mm-dd" and sheet["F2"].number_format == "yyyy-mm-dd hh:mm"
+
+
 def test_sheet_title_is_made_acceptable_to_excel():
     _count, workbook = written([], title="Participants: Battambang/Pursat [2026] and more")
     title = workbook.sheetnames[0]

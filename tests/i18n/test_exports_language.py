@@ -62,8 +62,6 @@ def test_a_khmer_users_workbook_has_no_english_labels(client, auth, world, engli
     assert not left, f"{export}: English in a Khmer workbook:\n" + "\n".join(left)
 
 
-@pytest.mark.xfail(strict=True, reason="registry/beneficiaries/export_views.py _named() selects Province.name_en "
-                                       "whatever the user's language")
 def test_a_khmer_users_named_list_names_the_province_in_khmer(client, auth, world):  # noqa: F811
     auth.login_as("admin", language="km")
     texts = {text for _sheet, text in _texts(client.get(EXPORTS["named list"]).data)}
