@@ -5,7 +5,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from registry import api, audit, config, db, maintenance, routing, security_headers
-from registry.extensions import babel, bootstrap, csrf, login_manager
+from registry.extensions import babel, bootstrap, compress, csrf, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +49,7 @@ def _init_extensions(app):
 
     csrf.init_app(app)
     bootstrap.init_app(app)
+    compress.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

@@ -40,6 +40,7 @@ def set_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
     if _is_asset(request) and response.status_code in (200, 304):
+        response.cache_control.no_cache = None  # send_file's default: it would make browsers re-check every time
         response.cache_control.public = True
         response.cache_control.max_age = ASSET_MAX_AGE
     else:

@@ -43,7 +43,7 @@ EXPECTED = {
     "GET /follow-ups/":                                                          "302 200 200 200 403 403 403",
     "GET /follow-ups/new/<code>":                                                "302 200 200 404 403 403 403",
     "GET /follow-ups/rates":                                                     "302 200 403 403 403 403 403",
-    "GET /fonts/noto-sans-khmer.ttf":                                            "200 200 200 200 200 200 200",
+    "GET /fonts/noto-sans-khmer.woff2":                                          "200 200 200 200 200 200 200",
     "GET /indicators/":                                                          "302 200 403 403 403 403 403",
     "GET /indicators/<int:indicator_id>":                                        "302 200 403 403 403 403 403",
     "GET /indicators/new":                                                       "302 200 403 403 403 403 403",

@@ -39,6 +39,6 @@ def test_unknown_language_is_ignored(client, auth):
 
 
 def test_khmer_font_is_served_by_the_app(client):
-    response = client.get("/fonts/noto-sans-khmer.ttf")
-    assert response.status_code == 200 and response.mimetype == "font/ttf"
-    assert len(response.data) > 100_000
+    response = client.get("/fonts/noto-sans-khmer.woff2")
+    assert response.status_code == 200 and response.mimetype == "font/woff2"
+    assert response.data[:4] == b"wOF2" and len(response.data) > 20_000

@@ -36,7 +36,7 @@ def test_the_api_carries_them_too(client, create_user, bearer):
 
 
 def test_static_assets_are_cached(client):
-    for url in ("/static/css/registry.css", "/bootstrap/static/css/bootstrap.min.css", "/fonts/noto-sans-khmer.ttf"):
+    for url in ("/static/css/registry.css", "/bootstrap/static/css/bootstrap.min.css", "/fonts/noto-sans-khmer.woff2"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "max-age=604800" in response.headers["Cache-Control"] and "public" in response.headers["Cache-Control"]

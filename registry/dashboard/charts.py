@@ -9,7 +9,9 @@ the caller's functions, in the user's language.
 import math
 from dataclasses import dataclass, field
 
-WIDTH = 360  # the viewBox width; the SVG scales to its box
+# The viewBox width, about the chart's width on a phone 360 px wide (294 px): there the SVG is drawn at
+# almost its own size, and registry.css's text sizes are almost pixels. Wider screens scale it up.
+WIDTH = 300
 LABEL_LINE = 20  # a line of label text (12 px, with room for Khmer's stacked vowels)
 BAR = 13
 BAR_GAP = 3

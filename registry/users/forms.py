@@ -26,7 +26,8 @@ class UserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
-    all_provinces = BooleanField(_l("All provinces"))
+    all_provinces = BooleanField(_l("All provinces"), description=_l(
+        "When this is ticked, the account sees every province, and the list below is ignored."))
     provinces = CheckboxListField(_l("Provinces"))
     submit = SubmitField(_l("Save"))
 

@@ -19,7 +19,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 LANGUAGES = ("en", "km")
 # The browser asks for English: a journey's own language comes from the app's switch.
 DESKTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-US"}
-NAVBAR_EXPANDS_AT = 768  # px: below it, Bootstrap's navbar-expand-md hides the links behind a "Menu" toggler
+NAVBAR_EXPANDS_AT = 1200  # px: below it, Bootstrap's navbar-expand-xl hides the links behind a "Menu" toggler
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "locale": "en-US"}
 
 

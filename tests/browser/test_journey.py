@@ -26,8 +26,8 @@ def test_sign_in_switch_to_khmer_and_sign_out(page, create_user):
     expect(p.locator("html")).to_have_attribute("lang", "km")
     expect(p.locator("h1")).to_contain_text("សូមស្វាគមន៍ Dara Sok")
     expect(p.locator("main")).to_contain_text("មន្ត្រីកម្មវិធី")
-    font = p.request.get(f"{base}/fonts/noto-sans-khmer.ttf")
-    assert font.status == 200 and font.headers["content-type"] == "font/ttf"
+    font = p.request.get(f"{base}/fonts/noto-sans-khmer.woff2")
+    assert font.status == 200 and font.headers["content-type"] == "font/woff2"
     ARTIFACTS.mkdir(exist_ok=True)
     p.screenshot(path=str(ARTIFACTS / "home-km.png"), full_page=True)
 
