@@ -75,7 +75,7 @@ class Enrollment(BaseModel):
 
     beneficiary = ForeignKeyField(Beneficiary, backref="enrollments", on_delete="RESTRICT")
     cohort = ForeignKeyField(Cohort, backref="enrollments", on_delete="RESTRICT")
-    enrolled_on = DateField()
+    enrolled_on = DateField(index=True)
     status = CharField(max_length=12, default="enrolled", index=True)
     status_on = DateField()  # the date of the latest status change
     ended_on = DateField(null=True, index=True)  # completed, dropped out or withdrawn on
@@ -87,7 +87,7 @@ class Enrollment(BaseModel):
     created_at = DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("beneficiary", "cohort"), True),)
+        indexes = ((("beneficiary", "cohort"), True), (("status", "ended_on"), False))
 
 
 class EnrollmentChange(BaseModel):

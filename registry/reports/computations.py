@@ -1,19 +1,31 @@
-"""The indicator computations of DOMAIN.md, in SQL: one row per person, then grouped by every disaggregation.
+"""The indicator computations of DOMAIN.md, in SQL: each person's qualifying row, then GROUP BY per disaggregation.
 
-Each computation selects candidate rows (enrollments or follow-ups) with the person they count
-for (a merged duplicate counts as its survivor), numbers each person's rows so that row 1 is
-the qualifying one (the earliest enrollment by enrolled_on then id, or the counted follow-up:
-the latest reached one in the period and in its enrollment's 12-month window, then the highest
-id), and gives each person a numerator value. `aggregate` then groups the persons by sex, age
-band, category, province, disability and program in one GROUP BY.
+Every computation reads one of three bases of candidate rows: the enrollments enrolled in the
+period, the enrollments that ended in it (completed, dropped out or withdrawn), and the reached
+follow-ups dated in it that lie in a completed enrollment's 12-month window. A report reads each
+base once, however many indicators use it. A computation takes all of its base's rows or a subset
+(the completed ones, the completed ones with both scores); the first of a person's rows of that
+subset in the qualifying order is the qualifying one (the earliest enrollment by enrolled_on then
+id, or the counted follow-up: the latest, then the highest id). A merged record counts as its survivor.
+
+The persons of a subset are grouped once into cells by sex, age band, category, province,
+disability and program; the total and every disaggregation are GROUP BYs over those cells, in the
+same statement, so each disaggregation adds up to the total. `figures_sql` can also split the
+period into parts (the quarters of a fiscal year): each person's rows are ordered within their
+part as well, and one pass gives every part's figures beside the whole period's.
 """
 from dataclasses import dataclass
 
-from registry.reports.sql import age_band, estimated_birth, flag, month_start, param, ymd
+from registry.reports.sql import age, age_band, estimated_birth, flag, month_start, param, within_a_year, ymd
 
+# A row counts for its participant or, for a record merged into another, for the survivor (one level).
+# Survivors are few: joining only them, not every participant a second time, spares a read of the table.
+SURVIVORS = ("(SELECT * FROM beneficiary WHERE id IN "
+             "(SELECT merged_into_id FROM beneficiary WHERE merged_into_id IS NOT NULL))")
 PERSON = ("JOIN beneficiary b ON b.id = e.beneficiary_id "
-          "JOIN beneficiary p ON p.id = COALESCE(b.merged_into_id, b.id) "
+          f"LEFT JOIN {SURVIVORS} s ON s.id = b.merged_into_id "
           "JOIN cohort c ON c.id = e.cohort_id")
+PERSON_ID = "COALESCE(b.merged_into_id, b.id)"
 ENDED = "('completed', 'dropped_out', 'withdrawn')"
 EMPLOYED = "('wage_employed', 'self_employed')"
 DIMENSIONS = {
@@ -24,6 +36,41 @@ DIMENSIONS = {
     "disability": "CASE WHEN disability IS NULL THEN 'unknown' WHEN disability THEN 'yes' ELSE 'no' END",
     "program": "CAST(program AS VARCHAR(20))",
 }
+TOTAL = "total"
+
+
+def person(column):
+    """SQL: a column of the person a row counts for (the survivor's, for a merged record)."""
+    return f"CASE WHEN s.id IS NULL THEN b.{column} ELSE s.{column} END"
+
+
+@dataclass(frozen=True)
+class Base:
+    """Candidate rows: where they come from, which rows, the date the period applies to, the qualifying order."""
+
+    source: str
+    where: object  # SQL, or a function giving it when it depends on the database
+    on: str  # the row's date that must fall in the period
+    order: tuple = ("e.enrolled_on", "e.id")  # the qualifying order: a date, then an id to break ties
+    newest_first: bool = False  # the qualifying row is the latest (follow-ups), not the earliest (enrollments)
+
+
+BASES = {
+    "enrolled": Base(f"FROM enrollment e {PERSON}", "1 = 1", "e.enrolled_on"),
+    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {ENDED}", "e.ended_on"),
+    # CROSS JOIN: SQLite then reads the follow-ups of the period by their date, not every completed
+    # enrollment's (PostgreSQL plans a CROSS JOIN like any other join).
+    "followed": Base(
+        f"FROM follow_up f CROSS JOIN enrollment e {PERSON}",
+        lambda: (f"e.id = f.enrollment_id AND f.reached AND e.status = 'completed' AND f.followed_on >= e.ended_on "
+                 f"AND {within_a_year('f.followed_on', 'e.ended_on')}"),
+        "f.followed_on", ("f.followed_on", "f.id"), newest_first=True),
+}
+SUBSETS = {
+    None: "",  # all of the base's rows
+    "completed": "e.status = 'completed'",
+    "scored": "e.status = 'completed' AND e.pre_score IS NOT NULL AND e.post_score IS NOT NULL",
+}
 
 
 @dataclass(frozen=True)
@@ -32,11 +79,36 @@ class Computation:
 
     name: str
     kind: str
-    source: str  # "enrollment" or "follow_up"
-    where: str  # candidate rows, with {start} and {end} placeholders
-    numerator: object  # per candidate row: SQL, or a function giving it when it depends on the database
+    base: str  # a key of BASES
+    numerator: str = "1"  # SQL, per candidate row (e, f, c are its tables; person() its person's columns)
+    subset: str = None  # a key of SUBSETS: which of the base's rows put a person in the denominator
     any_row: bool = False  # the person's numerator is the best of their rows, not the qualifying row's
     person_filter: str = ""  # on the qualifying row: who is in the denominator (earnings)
+    person_value: str = ""  # on the qualifying row (its `age` and incomes too), in place of `numerator`
+    note: str = ""  # on the qualifying row: people counted beside the figure (no baseline income, now earning)
+    money: bool = False  # the rows need the incomes in USD (base_usd, fu_usd; follow-ups only)
+
+
+COMPUTATIONS = {c.name: c for c in [
+    Computation("enrolled", "count", "enrolled"),
+    Computation("completed", "count", "ended", subset="completed"),
+    Computation("completion_rate", "percent", "ended", flag("e.status = 'completed'"), any_row=True),
+    Computation("soft_skills", "percent", "ended", flag("e.post_score > e.pre_score"), subset="scored"),
+    Computation("female_share", "percent", "enrolled", flag(f"{person('sex')} = 'female'")),
+    Computation("youth_share", "percent", "enrolled", person_value=flag("age BETWEEN 15 AND 29")),
+    Computation("new_employment", "percent", "followed", flag(
+        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on")),
+    Computation("further_education", "percent", "followed", flag("f.status = 'in_training_or_education'")),
+    Computation("irregular_remigration", "count", "followed",
+                flag("f.status = 'migrated_abroad' AND f.regular_channels IS NOT NULL AND NOT f.regular_channels")),
+    Computation("earnings_change", "average", "followed", person_value="(fu_usd - base_usd) * 1.0 / base_usd",
+                person_filter="base_usd > 0 AND fu_usd IS NOT NULL",
+                note="(base_usd IS NULL OR base_usd = 0) AND fu_usd > 0", money=True),
+]}
+
+
+def _sql(text):
+    return text() if callable(text) else text  # SQL that depends on the database is a function
 
 
 def _money(amount, currency, rate):
@@ -46,51 +118,43 @@ def _money(amount, currency, rate):
             f"WHERE key = 'default_khr_per_usd')) END")
 
 
-IN_PERIOD = "BETWEEN {start} AND {end}"
-COMPUTATIONS = {c.name: c for c in [
-    Computation("enrolled", "count", "enrollment", "e.enrolled_on " + IN_PERIOD, "1"),
-    Computation("completed", "count", "enrollment", "e.status = 'completed' AND e.ended_on " + IN_PERIOD, "1"),
-    Computation("completion_rate", "percent", "enrollment", f"e.status IN {ENDED} AND e.ended_on " + IN_PERIOD,
-                flag("e.status = 'completed'"), any_row=True),
-    Computation("soft_skills", "percent", "enrollment", "e.status = 'completed' AND e.ended_on " + IN_PERIOD
-                + " AND e.pre_score IS NOT NULL AND e.post_score IS NOT NULL", flag("e.post_score > e.pre_score")),
-    Computation("female_share", "percent", "enrollment", "e.enrolled_on " + IN_PERIOD, flag("p.sex = 'female'")),
-    Computation("youth_share", "percent", "enrollment", "e.enrolled_on " + IN_PERIOD,
-                lambda: flag(f"(({ymd('e.enrolled_on')}) - ({estimated_birth('p')})) / 10000 BETWEEN 15 AND 29")),
-    Computation("new_employment", "percent", "follow_up", "", flag(
-        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on")),
-    Computation("further_education", "percent", "follow_up", "", flag("f.status = 'in_training_or_education'")),
-    Computation("irregular_remigration", "count", "follow_up", "",
-                flag("f.status = 'migrated_abroad' AND f.regular_channels IS NOT NULL AND NOT f.regular_channels")),
-    Computation("earnings_change", "average", "follow_up", "", "(fu_usd - base_usd) * 1.0 / base_usd",
-                person_filter="base_usd > 0 AND fu_usd IS NOT NULL"),
-]}
+def _key(subset):
+    return subset or "all"
 
 
-def _candidates(computation, filters):
-    """The candidate rows' SQL, numbered per person (rn = 1 is the qualifying row)."""
-    common = (f"p.id AS person, c.program_id AS program, p.sex AS sex, p.category AS category, "
-              f"p.province_id AS province, p.disability AS disability, {estimated_birth('p')} AS birth, "
-              f"{ymd('e.enrolled_on')} AS on_ymd")
-    if computation.source == "enrollment":
-        order, source, where = "e.enrolled_on, e.id", f"FROM enrollment e {PERSON}", computation.where
-        money = "NULL AS base_usd, NULL AS fu_usd"
-    else:
-        order = "f.followed_on DESC, f.id DESC"
-        source = (f"FROM follow_up f JOIN enrollment e ON e.id = f.enrollment_id {PERSON} "
-                  f"LEFT JOIN exchange_rate rf ON rf.month = {month_start('f.followed_on')} "
-                  f"LEFT JOIN exchange_rate rb ON rb.month = {month_start('p.registered_on')}")
-        where = (f"f.reached AND f.followed_on {IN_PERIOD} AND e.status = 'completed' "
-                 f"AND f.followed_on >= e.ended_on AND {ymd('f.followed_on')} <= {ymd('e.ended_on')} + 10000")
-        money = (f"{_money('p.baseline_monthly_income', 'p.baseline_income_currency', 'rb')} AS base_usd, "
-                 f"{_money('f.monthly_income', 'f.currency', 'rf')} AS fu_usd")
-    numerator = computation.numerator() if callable(computation.numerator) else computation.numerator
-    if computation.name == "earnings_change":
-        numerator = "0"  # its value comes from the incomes, on the qualifying row
-    sql = (f"SELECT {common}, {money}, {numerator} AS row_num, MAX({numerator}) OVER (PARTITION BY p.id) AS any_num, "
-           f"ROW_NUMBER() OVER (PARTITION BY p.id ORDER BY {order}) AS rn {source} "
-           f"WHERE {where.format(start=param(), end=param())}")
-    return _filtered(sql, filters)
+def _partition(subset, by_part):
+    """The window's partition: the person, within the part when split, among the subset's rows."""
+    return "person" + (", part" if by_part else "") + (f", in_{subset}" if subset else "")
+
+
+def _candidates(base, computations, filters, parts, by_dimension):
+    """(sql, params): the base's rows in the period, with the columns the computations need."""
+    # The age on enrolling is worked out once per row here: below the window it is a column, not an
+    # expression that the age band's every test would work out again.
+    born = estimated_birth(person("date_of_birth"), person("birth_year"))
+    columns = [f"{PERSON_ID} AS person, {base.order[0]} AS sort_on, {base.order[1]} AS row_id, "
+               f"{age(born, ymd('e.enrolled_on'))} AS age"]
+    if by_dimension:  # the rows the windows sort stay narrow when only totals are asked for
+        columns += ["c.program_id AS program"] + [f"{person(column)} AS {name}" for name, column in (
+            ("sex", "sex"), ("category", "category"), ("province", "province_id"), ("disability", "disability"))]
+    params = []
+    if parts:  # the 1-based index of the part the row's date falls in
+        ends = [end for _start, end in parts[:-1]]
+        columns.append("CASE " + " ".join(f"WHEN {base.on} <= {param()} THEN {n}" for n in range(1, len(ends) + 1))
+                       + f" ELSE {len(parts)} END AS part")
+        params += ends
+    columns += [f"{flag(SUBSETS[s])} AS in_{s}" for s in dict.fromkeys(c.subset for c in computations) if s]
+    columns += [f"{c.numerator} AS v_{c.name}" for c in computations if not c.person_value]
+    source = base.source
+    if any(c.money for c in computations):
+        source += (f" LEFT JOIN exchange_rate rf ON rf.month = {month_start('f.followed_on')}"
+                   f" LEFT JOIN exchange_rate rb ON rb.month = {month_start(person('registered_on'))}")
+        baseline = _money(person("baseline_monthly_income"), person("baseline_income_currency"), "rb")
+        columns += [f"{baseline} AS base_usd",
+                    f"{_money('f.monthly_income', 'f.currency', 'rf')} AS fu_usd"]
+    sql, where_params = _filtered(f"SELECT {', '.join(columns)} {source} "
+                                  f"WHERE {_sql(base.where)} AND {base.on} BETWEEN {param()} AND {param()}", filters)
+    return sql, params + where_params
 
 
 def _filtered(sql, filters):
@@ -100,47 +164,123 @@ def _filtered(sql, filters):
         params += list(filters["programs"])
     if filters.get("provinces") is not None:
         codes = list(filters["provinces"]) or [""]
-        sql += f" AND p.province_id IN ({', '.join(param() for _ in codes)})"
+        sql += f" AND {person('province_id')} IN ({', '.join(param() for _ in codes)})"
         params += codes
     return sql, params
 
 
-def persons_cte(computation, filters):
-    """(WITH clause, params, numerator expression): one row per person, their qualifying row."""
-    candidates, params = _candidates(computation, filters)
-    value = "any_num" if computation.any_row else "row_num"
-    if computation.name == "earnings_change":
-        value = computation.numerator
-    keep = "rn = 1" + (f" AND {computation.person_filter}" if computation.person_filter else "")
-    cte = (f"WITH candidates AS ({candidates}), persons AS (SELECT *, {age_band('birth', 'on_ymd')} AS age_band "
-           f"FROM candidates WHERE {keep})")
-    return cte, params, value
+def _ranked(base_name, computations, filters, parts=(), levels=(("whole", False),), by_dimension=True):
+    """(sql, params): the candidate rows; at each level, first_<subset>_<level> = 1 on a person's qualifying row.
+
+    One window per level orders each person's rows (within their part, at the part level): the
+    first of a subset's rows is the one where the running count of the subset's rows reaches 1.
+    """
+    base = BASES[base_name]
+    sql, params = _candidates(base, computations, filters, parts, by_dimension)
+    direction = " DESC" if base.newest_first else ""
+    windows, definitions = [], []
+    for level, by_part in levels:
+        definitions.append(f"w_{level} AS (PARTITION BY {_partition(None, by_part)} "
+                           f"ORDER BY sort_on{direction}, row_id{direction})")
+        for subset in dict.fromkeys(c.subset for c in computations):
+            counted = f"SUM(in_{subset})" if subset else "ROW_NUMBER()"
+            windows.append(f"{counted} OVER w_{level} AS first_{_key(subset)}_{level}")
+        windows += [f"MAX(v_{c.name}) OVER (PARTITION BY {_partition(c.subset, by_part)}) AS any_{c.name}_{level}"
+                    for c in computations if c.any_row]
+    return (f"SELECT *, {', '.join(windows)} FROM ({sql}) AS candidates WINDOW {', '.join(definitions)}",
+            params)
 
 
-def person_rows_sql(computation, filters):
-    """(sql, params): the persons grouped by every disaggregation, with their numerator and number."""
-    cte, params, value = persons_cte(computation, filters)
-    grouped = [expr for name, expr in DIMENSIONS.items() if name != "age_band"]
-    dims = ", ".join(f"{expr} AS {name}" for name, expr in DIMENSIONS.items() if name != "age_band")
-    sql = (f"{cte} SELECT {dims}, age_band, SUM({value}) AS numerator, COUNT(*) AS denominator FROM persons "
-           f"GROUP BY {', '.join(grouped)}, age_band")
-    return sql, params
+def _persons(base_name, subset, level):
+    """The qualifying rows of a subset at a level: one per person (and part), with their age band."""
+    keep = f"first_{_key(subset)}_{level} = 1" + (f" AND in_{subset} = 1" if subset else "")
+    return f"SELECT *, {age_band('age')} AS age_band FROM ranked_{base_name} WHERE {keep}"
 
 
-def no_baseline_now_earning_sql(filters):
-    """(sql, params): people whose counted follow-up shows an income but who had none at registration."""
-    candidates, params = _candidates(COMPUTATIONS["earnings_change"], filters)
-    return (f"WITH candidates AS ({candidates}) SELECT COUNT(*) FROM candidates WHERE rn = 1 "
-            f"AND (base_usd IS NULL OR base_usd = 0) AND fu_usd > 0"), params
+def _value(computation, level):
+    """A person's numerator, on their qualifying row (NULL outside an earnings denominator)."""
+    if computation.person_value and computation.person_filter:
+        return f"CASE WHEN {computation.person_filter} THEN {computation.person_value} END"
+    if computation.person_value:
+        return computation.person_value
+    return f"any_{computation.name}_{level}" if computation.any_row else f"v_{computation.name}"
+
+
+def _sums(computations, level=None):
+    """Per computation: its numerator, denominator and note summed, over persons (level given) or over cells."""
+    sums = []
+    for c in computations:
+        if level is None:
+            sums += [f"SUM({part}_{c.name}) AS {part}_{c.name}" for part in ("n", "d", "t")]
+        else:
+            sums += [f"SUM({_value(c, level)}) AS n_{c.name}",
+                     f"SUM({flag(c.person_filter) if c.person_filter else '1'}) AS d_{c.name}",
+                     f"SUM({flag(c.note) if c.note else '0'}) AS t_{c.name}"]
+    return ", ".join(sums)
+
+
+def _cells(base_name, subset, computations, level, by_part, by_dimension):
+    """The persons of a subset grouped by part and by their own values of every disaggregation, with the sums.
+
+    The values are grouped as stored (a province NULL, a program id): cheaper keys to sort than the
+    categories shown, which `_grouped` makes of them over these few rows.
+    """
+    keys = (["part"] if by_part else []) + (list(DIMENSIONS) if by_dimension else [])
+    columns = ["part" if by_part else "0 AS part"] + (list(DIMENSIONS) if by_dimension else [])
+    sql = (f"SELECT {', '.join(columns)}, {_sums(computations, level)} "
+           f"FROM ({_persons(base_name, subset, level)}) AS persons")
+    return sql + (f" GROUP BY {', '.join(keys)}" if keys else "")
+
+
+def _grouped(cells, computations, by_part, by_dimension):
+    """The total and every disaggregation of a subset's cells: (part, dimension, category, sums)."""
+    sums = _sums(computations)
+    part, by = ("part", "part, ") if by_part else ("0", "")
+    selects = [f"SELECT {part} AS part, '{TOTAL}' AS dimension, '{TOTAL}' AS category, {sums} FROM {cells}"
+               + (" GROUP BY part" if by_part else "")]
+    if by_dimension:
+        selects += [f"SELECT {part}, '{name}', {expr}, {sums} FROM {cells} GROUP BY {by}{expr}"
+                    for name, expr in DIMENSIONS.items()]
+    return " UNION ALL ".join(selects)
+
+
+def figures_sql(computations, filters, parts=(), whole=True, by_dimension=True):
+    """(sql, params): rows (computation, part, dimension, category, numerator, denominator, note).
+
+    One statement for every computation given. `filters` are {start, end, programs, provinces};
+    `parts`, the contiguous (start, end) periods that split start-end, give rows for each part
+    (part 1, 2...) and, when `whole`, for the whole period (part 0). `dimension` is "total" for the
+    totals, else a key of DIMENSIONS (only when `by_dimension`), and `category` its value there.
+    """
+    levels = ([("part", True)] if parts else []) + ([("whole", False)] if whole or not parts else [])
+    ctes, params, selects = [], [], []
+    for base_name in dict.fromkeys(c.base for c in computations):
+        members = [c for c in computations if c.base == base_name]
+        sql, values = _ranked(base_name, members, filters, parts, levels, by_dimension)
+        ctes.append(f"ranked_{base_name} AS ({sql})")
+        params += values
+        for subset in dict.fromkeys(c.subset for c in members):
+            group = [c for c in members if c.subset == subset]
+            for level, by_part in levels:
+                name = f"{base_name}_{_key(subset)}_{level}"
+                ctes += [f"cells_{name} AS ({_cells(base_name, subset, group, level, by_part, by_dimension)})",
+                         f"grouped_{name} AS ({_grouped(f'cells_{name}', group, by_part, by_dimension)})"]
+                # A category nobody of the computation is in (an earnings cell of no one averaged) is not shown.
+                selects += [f"SELECT '{c.name}' AS computation, part, dimension, category, n_{c.name} AS numerator, "
+                            f"d_{c.name} AS denominator, t_{c.name} AS note FROM grouped_{name} "
+                            f"WHERE dimension = '{TOTAL}' OR d_{c.name} > 0" for c in group]
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(selects)}", params
 
 
 def person_ids_sql(computation, filters, by=None, category=None, numerator_only=False):
     """(sql, params): the people behind a figure, in one category of a disaggregation, or its numerator."""
-    cte, params, value = persons_cte(computation, filters)
-    conditions = ["1 = 1"]
+    ranked, params = _ranked(computation.base, [computation], filters)
+    conditions = [computation.person_filter or "1 = 1"]
     if by:
         conditions.append(f"{DIMENSIONS[by]} = {param()}")
         params = params + [category]
     if numerator_only:
-        conditions.append(f"({value}) > 0")
-    return f"{cte} SELECT person FROM persons WHERE {' AND '.join(conditions)}", params
+        conditions.append(f"({_value(computation, 'whole')}) > 0")
+    return (f"WITH ranked_{computation.base} AS ({ranked}) SELECT person FROM "
+            f"({_persons(computation.base, computation.subset, 'whole')}) AS persons "
+            f"WHERE {' AND '.join(conditions)}"), params

@@ -5,15 +5,15 @@ from flask_babel import gettext as _
 
 from exports.indicator_report import build_indicator_workbook
 from registry.beneficiaries import choices
+from registry.i18n import N_
 from registry.programs.models import Program
 from registry.reference.models import Province
-from registry.reports.indicators import indicator_report
+from registry.reports.indicators import fiscal_year_reports
 from registry.reports.models import Indicator
-from registry.reports.periods import fiscal_quarter, fiscal_year
 from registry.timeutil import utcnow
 
-BY_LABELS = {"sex": "Sex", "age_band": "Age", "category": "Category", "province": "Province",
-             "disability": "Disability", "program": "Program"}
+BY_LABELS = {"sex": N_("Sex"), "age_band": N_("Age"), "category": N_("Category"), "province": N_("Province"),
+             "disability": N_("Disability"), "program": N_("Program")}
 
 
 def _labels():
@@ -25,7 +25,8 @@ def _labels():
             "fy_actual": _("Fiscal-year actual"), "definition": _("Definition"), "kind": _("Kind"),
             "masked": _("masked"), "notes": _("Notes"), "report": _("Indicator report"), "period_from": _("Start date"),
             "period_to": _("End date"), "generated": _("Generated"), "total": _("Total"), "fiscal_year": _("Fiscal year"),
-            "kind_count": _("count"), "kind_percent": _("percent"), "kind_average": _("average")}
+            "kind_count": _("count"), "kind_percent": _("percent"), "kind_average": _("average"),
+            "q1": _("Q1"), "q2": _("Q2"), "q3": _("Q3"), "q4": _("Q4")}
 
 
 def _category_label(by, category, programs, provinces):
@@ -39,16 +40,10 @@ def _category_label(by, category, programs, provinces):
 def _tracking(year, programs, provinces, known=None):
     """Q1-Q4 and the fiscal year's actuals, with baseline and targets, for every indicator.
 
-    `known` is a report already computed (the one being exported): when it is one of these
-    periods it is reused rather than computed again.
+    The quarters (and the year) come from one pass over the year's rows. `known` is a report
+    already computed (the one being exported): when it is the fiscal year's it is reused.
     """
-    def report_of(period):
-        if known is not None and (known["start"], known["end"]) == (period.start, period.end):
-            return known
-        return indicator_report(period, programs, provinces)
-
-    quarters = [report_of(fiscal_quarter(year, q)) for q in (1, 2, 3, 4)]
-    whole = report_of(fiscal_year(year))
+    *quarters, whole = fiscal_year_reports(year, programs, provinces, known=known)
     rows = []
     for n, indicator in enumerate(Indicator.reported()):
         total = whole["indicators"][n]
