@@ -101,9 +101,11 @@ def _schemas():
         "FollowUpInput": object_schema(f.FIELDS, required=("on", "reached", "method")),
         "IndicatorReport": {"type": "object", "required": ["start", "end", "indicators"], "properties": {
             "start": day, "end": day, "indicators": {"type": "array", "items": {
-                "type": "object", "required": ["code", "title", "kind", "numerator", "denominator", "value",
-                                               "disaggregations"],
-                "properties": {"code": string, "title": string, "kind": string,
+                "type": "object", "required": ["code", "title", "title_km", "kind", "numerator", "denominator",
+                                               "value", "disaggregations"],
+                "properties": {"code": string, "title": string,
+                               "title_km": {**string, "description": "The title in Khmer; empty when none is set."},
+                               "kind": string,
                                "numerator": {**number, "nullable": True},
                                "denominator": {**number, "nullable": True},
                                "value": {**number, "nullable": True},

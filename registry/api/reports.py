@@ -20,7 +20,10 @@ def _bad(message, field):
 
 @bp.get("/reports/indicators")
 def indicators():
-    """{"start", "end", "indicators": [{code, title, kind, numerator, denominator, value, disaggregations}]}."""
+    """{"start", "end", "indicators": [{code, title, title_km, kind, numerator, denominator, value, disaggregations}]}.
+
+    The keys and the title stay in English whatever the token's language; title_km is the Khmer title ("" if none).
+    """
     dates = {}
     for name in ("start", "end"):
         try:
@@ -36,6 +39,6 @@ def indicators():
     if any(not (p.isascii() and p.isdigit()) or len(p) != 2 for p in provinces):
         raise _bad(_("A province is given by its code, e.g. 02."), "province")
     report = report_for_user(Period(dates["start"], dates["end"], ""), [record_id(p) for p in programs], provinces)
-    keys = ("code", "title", "kind", "numerator", "denominator", "value", "disaggregations")
+    keys = ("code", "title", "title_km", "kind", "numerator", "denominator", "value", "disaggregations")
     return jsonify({"start": dates["start"].isoformat(), "end": dates["end"].isoformat(),
                     "indicators": [{k: i[k] for k in keys} for i in report["indicators"]]})

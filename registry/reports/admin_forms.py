@@ -7,6 +7,7 @@ from wtforms import BooleanField, DecimalField, IntegerField, SelectField, Strin
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from registry.beneficiaries.forms import no_control_characters
 from registry.programs.forms import CheckboxList
 from registry.reports import admin_services as services
 from registry.reports.computations import COMPUTATIONS, DIMENSIONS
@@ -29,6 +30,7 @@ DIMENSION_LABELS = {"sex": _l("Sex"), "age_band": _l("Age"), "category": _l("Cat
 QUARTER_LABELS = {0: _l("Whole year"), 1: _l("Q1"), 2: _l("Q2"), 3: _l("Q3"), 4: _l("Q4")}
 CODE_RULE = _l("Use only letters, digits, dots, hyphens and underscores.")
 NOT_A_NUMBER = _l("Type a number, such as 80 or 1500.5.")
+KHMER_HELP = _l("Shown to those who use the registry in Khmer. Leave it empty to show them the English.")
 PERCENT_RULE = _l("For a percentage or an average change, type the percent: 80 means 80%. "
                   "For a count, type the number.")
 
@@ -44,13 +46,19 @@ def _stripped(value):
 
 
 class IndicatorForm(FlaskForm):
-    """An indicator: code, title, definition, computation, disaggregations, baseline, position, reported."""
+    """An indicator: code, title and definition (in Khmer too), computation, disaggregations, baseline, position."""
 
     code = StringField(_l("Code"), filters=[_stripped],
                        description=_l("Up to 32 letters, digits, dots, hyphens or underscores, e.g. EG.6-14."),
                        validators=[DataRequired(), Length(max=32), Regexp(r"[A-Za-z0-9._-]+\Z", message=CODE_RULE)])
-    title = StringField(_l("Title"), filters=[_stripped], validators=[DataRequired(), Length(max=300)])
-    definition = TextAreaField(_l("Definition"), filters=[_stripped], validators=[Optional(), Length(max=4000)])
+    title = StringField(_l("Title"), filters=[_stripped],
+                        validators=[DataRequired(), Length(max=300), no_control_characters])
+    definition = TextAreaField(_l("Definition"), filters=[_stripped],
+                               validators=[Optional(), Length(max=4000), no_control_characters])
+    title_km = StringField(_l("Title in Khmer"), filters=[_stripped], description=KHMER_HELP,
+                           validators=[Optional(), Length(max=300), no_control_characters])
+    definition_km = TextAreaField(_l("Definition in Khmer"), filters=[_stripped], description=KHMER_HELP,
+                                  validators=[Optional(), Length(max=4000), no_control_characters])
     computation = SelectField(_l("Computation"), validate_choice=False, validators=[InputRequired()])
     disaggregations = CheckboxList(_l("Disaggregations"), validate_choice=False,
                                    choices=[SelectChoice(name, label) for name, label in DIMENSION_LABELS.items()])
@@ -78,8 +86,7 @@ class IndicatorForm(FlaskForm):
 
     def values(self):
         """The values as the service takes them (the baseline as typed)."""
-        names = ("code", "title", "definition", "computation", "disaggregations", "baseline", "position", "active")
-        return {name: getattr(self, name).data for name in names}
+        return {name: getattr(self, name).data for name in services.INDICATOR_FIELDS}
 
 
 def indicator_data(indicator):
@@ -88,6 +95,7 @@ def indicator_data(indicator):
         return {"computation": next(iter(COMPUTATIONS)), "disaggregations": list(DIMENSIONS),
                 "position": services.next_position(), "active": True}
     return {"code": indicator.code, "title": indicator.title, "definition": indicator.definition,
+            "title_km": indicator.title_km, "definition_km": indicator.definition_km,
             "computation": indicator.computation, "disaggregations": indicator.disaggregation_list(),
             "baseline": services.typed_value(services.kind_of(indicator.computation), indicator.baseline),
             "position": indicator.position, "active": indicator.active}

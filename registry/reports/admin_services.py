@@ -18,7 +18,8 @@ from registry.reports.computations import COMPUTATIONS, DIMENSIONS
 from registry.reports.models import Indicator, IndicatorTarget
 
 FIRST_MONTH_KEY = "fiscal_year_first_month"
-INDICATOR_FIELDS = ("code", "title", "definition", "computation", "disaggregations", "baseline", "position", "active")
+INDICATOR_FIELDS = ("code", "title", "definition", "title_km", "definition_km", "computation", "disaggregations",
+                    "baseline", "position", "active")
 RATIO_KINDS = ("percent", "average")  # typed as a percentage, kept as a fraction
 PLACES = Decimal("0.0001")  # the columns keep 4 decimal places
 LARGEST = Decimal("1000000000")  # well inside the columns' 14 digits
@@ -91,7 +92,8 @@ def next_position():
 def save_indicator(indicator, values, user):
     """Create (indicator None) or change an indicator; audited with the changed fields.
 
-    :param values: code, title, definition, computation, disaggregations (a list, may be empty),
+    :param values: code, title, definition, title_km and definition_km (optional: empty shows Khmer readers the
+        English; left out, they stay as they are), computation, disaggregations (a list, may be empty),
         baseline (as typed, or None), position, active (False retires it: it leaves the report, its
         targets and history stay).
     :raise IndicatorError: a code in use, an unknown computation or disaggregation, a bad baseline.
@@ -108,6 +110,8 @@ def save_indicator(indicator, values, user):
     baseline = None if values.get("baseline") is None else _stored(kind, values["baseline"], "baseline")
     before = {} if creating else _plain(indicator)
     indicator.code, indicator.title, indicator.definition = code, _text(values["title"]), _text(values["definition"])
+    indicator.title_km = _text(values.get("title_km", indicator.title_km))
+    indicator.definition_km = _text(values.get("definition_km", indicator.definition_km))
     indicator.computation, indicator.baseline = values["computation"], baseline
     indicator.disaggregations = ",".join(name for name in DIMENSIONS if name in values["disaggregations"])
     indicator.position, indicator.active = values["position"], bool(values["active"])

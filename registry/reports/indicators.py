@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from registry.db import database, is_postgres
 from registry.reports.computations import COMPUTATIONS, DIMENSIONS, TOTAL, figures_sql, person_ids_sql
-from registry.reports.models import Indicator, IndicatorTarget
+from registry.reports.models import Indicator, IndicatorTarget, text_in
 from registry.reports.periods import first_month, fiscal_quarter, fiscal_year, fiscal_year_of
 
 NOBODY = (0, 0, 0)  # numerator, denominator and note of a figure with no one in it
@@ -68,6 +68,7 @@ def _result(indicator, cells):
             n, d, v = _shown(kind, n, d)
             disaggregations.append({"by": by, "category": category, "numerator": n, "denominator": d, "value": v})
     result = {"code": indicator.code, "title": indicator.title, "kind": kind, "definition": indicator.definition,
+              "title_km": indicator.title_km, "definition_km": indicator.definition_km,
               "numerator": numerator, "denominator": denominator, "value": value,
               "disaggregations": disaggregations, "notes": {}}
     if computation.note:
@@ -149,6 +150,23 @@ def fiscal_year_reports(year, programs=None, provinces=None, known=None):
     periods = list(enumerate(quarters, 1)) + ([(0, span)] if whole else [])
     reports = [_report(period, indicators, figures, part, targets, year) for part, period in periods]
     return reports if whole else reports + [known]
+
+
+def in_language(report, locale):
+    """A copy of a report (computed, or kept at submission) with the titles and definitions in a language.
+
+    The Khmer text shows when there is one: a report kept at submission before indicators had Khmer
+    titles has none, and shows the English it was submitted with.
+    """
+    def shown(item):
+        texts = {name: text_in(item[name], item.get(f"{name}_km"), locale)
+                 for name in ("title", "definition") if name in item}
+        return {**item, **texts}
+
+    copy = {**report, "indicators": [shown(i) for i in report["indicators"]]}
+    if report.get("tracking"):
+        copy["tracking"] = {**report["tracking"], "rows": [shown(row) for row in report["tracking"]["rows"]]}
+    return copy
 
 
 PEOPLE_SHOWN = 500

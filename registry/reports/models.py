@@ -5,18 +5,38 @@ from registry.auth.models import User
 from registry.db import BaseModel
 from registry.timeutil import utcnow
 
+KHMER = "km"
+
+
+def text_in(english, khmer, locale):
+    """The Khmer text for a Khmer locale ("km" or a babel Locale) when there is one; the English otherwise."""
+    return khmer if khmer and str(locale or "").split("_")[0] == KHMER else english
+
 
 class Indicator(BaseModel):
-    """One indicator of the report: its code, title, definition, computation and disaggregations."""
+    """One indicator of the report: its code, title, definition, computation and disaggregations.
+
+    The title and definition are kept in English and, optionally, in Khmer (empty: Khmer readers see the English).
+    """
 
     code = CharField(max_length=32, unique=True)
     title = CharField(max_length=300)
     definition = TextField(default="")
+    title_km = CharField(max_length=300, default="")
+    definition_km = TextField(default="")
     computation = CharField(max_length=40)  # a key of registry.reports.computations.COMPUTATIONS
     disaggregations = CharField(max_length=200, default="sex,age_band,category,province,disability,program")
     baseline = DecimalField(max_digits=14, decimal_places=4, null=True)
     position = IntegerField(default=0)
     active = BooleanField(default=True)
+
+    def title_for(self, locale):
+        """The title in a language ("en" or "km"): the Khmer one when there is one, else the English."""
+        return text_in(self.title, self.title_km, locale)
+
+    def definition_for(self, locale):
+        """The definition in a language ("en" or "km"): the Khmer one when there is one, else the English."""
+        return text_in(self.definition, self.definition_km, locale)
 
     def disaggregation_list(self):
         """The disaggregations, in order."""

@@ -3,6 +3,7 @@ import io
 from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -16,7 +17,7 @@ from registry.programs.models import Program
 from registry.reference.models import Setting
 from registry.reports import locking
 from registry.reports.computations import DIMENSIONS
-from registry.reports.indicators import PEOPLE_SHOWN, indicator_report, people_behind
+from registry.reports.indicators import PEOPLE_SHOWN, in_language, indicator_report, people_behind
 from registry.reports.masking import mask_small_cells
 from registry.reports.models import Indicator
 from registry.reports.periods import fiscal_year_of, parse_period
@@ -66,6 +67,7 @@ def index():
         submission = locking.submission_for(period, programs_asked, scoped_provinces(provinces_asked))
         report = (locking.submitted_document(submission) if submission
                   else report_for_user(period, programs_asked, provinces_asked))
+        report = in_language(report, get_locale())
     programs = {str(p.id): p.name for p in Program.select()}
     return render_template("reports/index.html", report=report, error=error, chosen=chosen,
                            periods=period_choices(), programs=programs, provinces=provinces_in_scope(),
@@ -132,7 +134,8 @@ def changes():
     submission = locking.submission_for(period, programs, scope) if not error else None
     if submission is None:
         abort(404)
-    differences = locking.changes_since(locking.submitted_document(submission),
+    # The titles as submitted, in the user's language when the submission kept them in it.
+    differences = locking.changes_since(in_language(locking.submitted_document(submission), get_locale()),
                                         indicator_report(period, programs=programs, provinces=scope))
     return render_template("reports/changes.html", submission=submission, differences=differences, period=period)
 

@@ -1,6 +1,7 @@
 """The donor workbook: the report, the fiscal year's tracking table and translated labels, for exports/."""
 import io
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from exports.indicator_report import build_indicator_workbook
@@ -8,7 +9,7 @@ from registry.beneficiaries import choices
 from registry.i18n import N_
 from registry.programs.models import Program
 from registry.reference.models import Province
-from registry.reports.indicators import fiscal_year_reports
+from registry.reports.indicators import fiscal_year_reports, in_language
 from registry.reports.models import Indicator
 from registry.timeutil import utcnow
 
@@ -47,7 +48,8 @@ def _tracking(year, programs, provinces, known=None):
     rows = []
     for n, indicator in enumerate(Indicator.reported()):
         total = whole["indicators"][n]
-        rows.append({"code": indicator.code, "title": indicator.title, "kind": total["kind"],
+        rows.append({"code": indicator.code, "title": indicator.title, "title_km": indicator.title_km,
+                     "kind": total["kind"],
                      "baseline": float(indicator.baseline) if indicator.baseline is not None else None,
                      "fy_target": total["target"], "fy_actual": total["value"],
                      "percent_of_target": total["percent_of_target"],
@@ -71,9 +73,9 @@ def workbook_document(report, programs, provinces, filters_text):
 
 
 def workbook_bytes(document):
-    """The .xlsx of a workbook document, with its labels in the user's language."""
+    """The .xlsx of a workbook document, with its labels, titles and definitions in the user's language."""
     out = io.BytesIO()
-    build_indicator_workbook(out, document, _labels())
+    build_indicator_workbook(out, in_language(document, get_locale()), _labels())
     return out.getvalue()
 
 

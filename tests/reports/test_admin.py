@@ -121,7 +121,8 @@ def test_an_admin_edits_a_default_indicator(client, auth):
     assert 'value="CUSTOM-1"' in client.get(f"/indicators/{custom.id}").get_data(as_text=True)
     response = client.post(f"/indicators/{custom.id}", data=indicator_form(
         code="CUSTOM-1", title="Newly enrolled people", definition=custom.definition, disaggregations=["sex"],
-        position=str(custom.position), baseline="1200"))
+        title_km=custom.title_km, definition_km=custom.definition_km, position=str(custom.position),
+        baseline="1200"))
     assert response.location == "/indicators/"
     saved = indicator("CUSTOM-1")
     assert (saved.title, saved.disaggregations, saved.baseline, saved.active) == (
@@ -137,7 +138,8 @@ def test_unticking_reported_retires_an_indicator_and_keeps_its_targets(client, a
     client.post(f"/indicators/{custom.id}/targets", data=target_form(value="300"))
     client.post(f"/indicators/{custom.id}", data=indicator_form(
         code=custom.code, title=custom.title, definition=custom.definition, computation=custom.computation,
-        disaggregations=ALL.split(","), position=str(custom.position), active=None))
+        title_km=custom.title_km, definition_km=custom.definition_km, disaggregations=ALL.split(","),
+        position=str(custom.position), active=None))
     assert not indicator("CUSTOM-2").active
     assert "CUSTOM-2" not in [i.code for i in Indicator.reported()]
     assert IndicatorTarget.get(IndicatorTarget.indicator == custom).target == Decimal(300)
