@@ -69,8 +69,10 @@ def index():
                   else report_for_user(period, programs_asked, provinces_asked))
         report = in_language(report, get_locale())
     programs = {str(p.id): p.name for p in Program.select()}
+    provinces = list(provinces_in_scope())
     return render_template("reports/index.html", report=report, error=error, chosen=chosen,
-                           periods=period_choices(), programs=programs, provinces=provinces_in_scope(),
+                           periods=period_choices(), programs=programs, provinces=provinces,
+                           province_names={p.code: p.name for p in provinces},
                            mask_below=Setting.get_value("mask_below", "0"), submission=submission,
                            can_lock=current_user.role in (ADMIN, MANAGER), lock_form=FlaskForm())
 

@@ -156,3 +156,15 @@ def test_the_workbook_headers_read_as_words(client, auth):
     workbook = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))
     headers = [c for row in workbook["Summary"].iter_rows(values_only=True) for c in row if isinstance(c, str)]
     assert "Percent of target" in headers and not any("%%" in h for h in headers)
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+def test_the_province_breakdown_names_the_provinces_in_the_users_language(client, auth, person, enrolled, language):
+    from registry.reference.models import Province
+
+    enrolled(person(1, province="02"), date(2025, 10, 5))
+    battambang = Province.get(Province.code == "02")
+    auth.login_as("manager", language=language)
+    page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
+    name = battambang.name_km if language == "km" else battambang.name_en
+    assert f"<td>{name}</td>" in page and "<td>02</td>" not in page
