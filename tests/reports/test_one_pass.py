@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from registry.beneficiaries import merging
-from registry.db import database
 from registry.outcomes import currency
 from registry.programs.models import Program
 from registry.reports.indicators import fiscal_year_reports, indicator_report, people_behind
@@ -14,6 +13,7 @@ from registry.reports.periods import fiscal_quarter, fiscal_year
 from registry.reports.workbook import _tracking, indicator_workbook
 from tests.reports.conftest import results
 from tests.reports.test_indicators import by
+from tests.test_query_counts import counted as counting
 
 QUARTER_STARTS = [date(2025, 10, 1), date(2026, 1, 1), date(2026, 4, 1), date(2026, 7, 1)]  # FY2026
 QUARTER_ENDS = [date(2025, 12, 31), date(2026, 3, 31), date(2026, 6, 30), date(2026, 9, 30)]
@@ -130,18 +130,8 @@ def test_the_qualifying_enrollment_is_the_earliest_enrolled_not_the_earliest_end
 
 def counted(action):
     """The SQL statements an action sends."""
-    calls = []
-    original = database.obj.execute_sql
-
-    def execute_sql(sql, params=None, *args, **kwargs):
-        calls.append(sql)
-        return original(sql, params, *args, **kwargs)
-
-    database.obj.execute_sql = execute_sql
-    try:
+    with counting() as calls:
         action()
-    finally:
-        del database.obj.execute_sql
     return calls
 
 
