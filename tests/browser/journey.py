@@ -107,6 +107,24 @@ class Journey:
         """The main navigation bar of a page in the journey's language (or `lang`)."""
         return self.page.get_by_role("navigation", name=self.tr("Main navigation", lang))
 
+    def open_menu(self, name):
+        """Open a dropdown of the navigation bar, once Bootstrap's script has taken the page.
+
+        The toggle is a plain button until bootstrap.min.js (at the end of the body) binds it: a click
+        before the page's load event can land on nothing, so wait for it, and click again if the
+        menu did not open.
+        """
+        self.page.wait_for_load_state("load")
+        toggle = self.nav().get_by_role("button", name=self.tr(name), exact=True)
+        for _attempt in range(3):
+            toggle.click()
+            try:
+                expect(toggle).to_have_attribute("aria-expanded", "true", timeout=2000)
+                return
+            except AssertionError:
+                continue
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+
     def heading(self):
         """The page's first-level heading."""
         return self.page.get_by_role("heading", level=1)
@@ -158,6 +176,7 @@ class Journey:
             self.press(nav.get_by_role("button", name="Menu", exact=True))
         self.press(nav.get_by_role("button", name=self.app.config["LANGUAGES"][self.lang], exact=True))
         expect(self.page.locator("html")).to_have_attribute("lang", self.lang)
+        self.page.wait_for_load_state()  # the new page's scripts too, before anything is clicked on it
 
     def press(self, locator):
         """Tap on a touch screen, click elsewhere."""
