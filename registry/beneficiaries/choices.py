@@ -25,3 +25,12 @@ def label(mapping, value):
 IMPORT_STATUS = {"queued": _l("Waiting"), "checking": _l("Checking"), "checked": _l("Checked, waiting for you"),
                  "importing": _l("Importing"), "done": _l("Imported"), "failed": _l("Refused"),
                  "interrupted": _l("Interrupted")}
+
+
+def labels(mapping):
+    """Every label of a coded value in the current language, translated once for a page or an export
+    that reads them row after row (a lazy string is translated anew each time it is read); None reads as
+    empty."""
+    translated = {code: str(text) for code, text in mapping.items()}
+    translated[None] = ""
+    return translated

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from registry.beneficiaries import choices
-from registry.beneficiaries.choices import label
+from registry.beneficiaries.choices import label, labels
 from registry.beneficiaries.forms import BeneficiaryForm
 from registry.beneficiaries.history import merges_of
 from registry.beneficiaries.phones import display_phone
@@ -45,11 +45,6 @@ def field_label(name):
     """A record field's label on the form."""
     field = getattr(BeneficiaryForm, name, None)
     return str(field.args[0]) if field is not None and field.args else name
-
-
-def labels(mapping):
-    """Every label of a coded value, translated once: a list page reads them row after row."""
-    return {code: str(text) for code, text in mapping.items()}
 
 
 def status_label(status):

@@ -15,6 +15,7 @@ from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.beneficiaries import choices, queries
+from registry.beneficiaries.choices import labels
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.search_form import SearchForm
 from registry.beneficiaries.views import provinces_in_scope
@@ -37,13 +38,6 @@ def age_band(born, today):
         if low <= age <= high:
             return band
     return "unknown"
-
-
-def _labels(mapping):
-    """The labels of coded values in the current language, looked up once per export; None reads as empty."""
-    translated = {code: str(label) for code, label in mapping.items()}
-    translated[None] = ""
-    return translated
 
 
 @contextmanager
@@ -80,8 +74,8 @@ def _deidentified_query(query):
 
 def _deidentified(rows, today):
     """The de-identified list's rows: labels for codes, an age band for the birth date."""
-    sexes, bands, categories, statuses = (_labels(choices.SEX), _labels(choices.AGE_BAND), _labels(choices.CATEGORY),
-                                          _labels(choices.STATUS))
+    sexes, bands, categories, statuses = (labels(choices.SEX), labels(choices.AGE_BAND), labels(choices.CATEGORY),
+                                          labels(choices.STATUS))
     for code, sex, born, year, province, category, status, registered in rows:
         estimate = born or (date(year, 7, 1) if year else None)
         yield (code, sexes.get(sex, sex), bands[age_band(estimate, today)], province,
@@ -104,7 +98,7 @@ def _named_query(query):
 
 def _named(rows):
     """The named list's rows: labels for codes."""
-    sexes, categories, statuses = _labels(choices.SEX), _labels(choices.CATEGORY), _labels(choices.STATUS)
+    sexes, categories, statuses = labels(choices.SEX), labels(choices.CATEGORY), labels(choices.STATUS)
     for (code, family, given, family_km, given_km, sex, born, year, phone, province, district, commune, village,
          category, status, registered) in rows:
         yield (code, family, given, family_km, given_km, sexes.get(sex, sex), born, year, phone, province,
