@@ -25,6 +25,9 @@ DEFAULT_LABELS = {
     # Used by the layout too; English unless the caller translates them as well.
     "total": "Total", "fiscal_year": "Fiscal year",
     "kind_count": "Count", "kind_percent": "Percent", "kind_average": "Average",
+    # An average's figures, named for what they are (EG.6-11: a mean of percent changes in earnings).
+    "people_averaged": "People averaged", "sum_of_changes": "Sum of changes", "average_change": "Average change",
+    "people_unit": "people", "sum_unit": "sum of changes",
 }
 # The data sheet's header stays in English whatever the language: pivots and scripts rely on it.
 DATA_HEADER = ("indicator", "period", "disaggregation", "category", "numerator", "denominator", "value")
@@ -33,13 +36,14 @@ SUMMARY_HEADER_ROW = 8  # fixed, however many filter lines: a reader can find th
 TRACKING_HEADER_ROW = 3
 FIXED_SHEETS = ("summary", "tracking", "definitions", "data")
 
-COUNT_FORMAT, PERCENT_FORMAT, SUM_FORMAT = "#,##0", "0.0%", "#,##0.00"
+COUNT_FORMAT, PERCENT_FORMAT, CHANGE_FORMAT = "#,##0", "0.0%", "+0.0%;-0.0%;0.0%"
 # Per kind: the number formats of the numerator, the denominator and the value (targets and actuals too).
 KIND_FORMATS = {
     "count": (COUNT_FORMAT, COUNT_FORMAT, COUNT_FORMAT),
     "percent": (COUNT_FORMAT, COUNT_FORMAT, PERCENT_FORMAT),
-    # An average's numerator is the sum of the fractions of change it averages: a plain number.
-    "average": (SUM_FORMAT, COUNT_FORMAT, PERCENT_FORMAT),
+    # An average's numerator is the sum of the percent changes it averages and its denominator the people
+    # averaged: in the summary's shared columns their formats name them (_labelled), the cells stay numbers.
+    "average": (CHANGE_FORMAT, COUNT_FORMAT, CHANGE_FORMAT),
 }
 BOLD, BIG = Font(bold=True), Font(bold=True, size=14)
 MASKED_FONT = Font(italic=True, color="FF808080")
@@ -100,6 +104,9 @@ def _write_summary(sheet, report, labels):
     _append_header(sheet, [labels[key] for key in keys])
     for ind in report["indicators"]:
         numerator, denominator, value = _formats(ind["kind"])
+        if ind["kind"] == "average":
+            numerator = _labelled(CHANGE_FORMAT, labels["sum_unit"])
+            denominator = _labelled(COUNT_FORMAT, labels["people_unit"])
         row = _append(sheet, [ind["code"], ind["title"], ind["numerator"], ind["denominator"], ind["value"],
                               ind["target"], ind["percent_of_target"]],
                       (None, None, numerator, denominator, value, value, PERCENT_FORMAT))
@@ -137,9 +144,10 @@ def _write_indicator(sheet, ind, labels):
     sheet["A2"].font = BOLD
     _merge_wrapped(sheet, _append(sheet, [ind["definition"]]), 1, 4, 74)
     sheet.append([])
-    _append_header(sheet, [None, labels["numerator"], labels["denominator"], labels["value"]])
+    names = _figure_names(ind["kind"], labels)
+    _append_header(sheet, [None] + names)
     _append(sheet, [labels["total"], ind["numerator"], ind["denominator"], ind["value"]], (None,) + formats)
-    header = [labels["category"], labels["numerator"], labels["denominator"], labels["value"]]
+    header = [labels["category"]] + names
     for by_label, rows in _groups(ind["disaggregations"]):
         sheet.append([])
         sheet.cell(row=_append(sheet, [by_label]), column=1).font = BOLD
@@ -214,6 +222,19 @@ def _write_data(sheet, report):
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(DATA_HEADER))}{sheet.max_row}"
     _set_widths(sheet, (16, 14, 16, 20, 12, 12, 12))
+
+
+def _figure_names(kind, labels):
+    """The headers of an indicator sheet's numerator, denominator and value columns."""
+    if kind == "average":
+        return [labels["sum_of_changes"], labels["people_averaged"], labels["average_change"]]
+    return [labels["numerator"], labels["denominator"], labels["value"]]
+
+
+def _labelled(number_format, unit):
+    """A number format that shows a unit after the number (each section of the format), the cell staying a number."""
+    unit = _clean(str(unit)).replace('"', "")
+    return ";".join(f'{section}" {unit}"' for section in number_format.split(";"))
 
 
 def _formats(kind):

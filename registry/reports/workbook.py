@@ -27,7 +27,9 @@ def _labels():
             "masked": _("masked"), "notes": _("Notes"), "report": _("Indicator report"), "period_from": _("Start date"),
             "period_to": _("End date"), "generated": _("Generated"), "total": _("Total"), "fiscal_year": _("Fiscal year"),
             "kind_count": _("count"), "kind_percent": _("percent"), "kind_average": _("average"),
-            "q1": _("Q1"), "q2": _("Q2"), "q3": _("Q3"), "q4": _("Q4")}
+            "q1": _("Q1"), "q2": _("Q2"), "q3": _("Q3"), "q4": _("Q4"),
+            "people_averaged": _("People averaged"), "sum_of_changes": _("Sum of changes"),
+            "average_change": _("Average change"), "people_unit": _("people"), "sum_unit": _("sum of changes")}
 
 
 def _category_label(by, category, programs, provinces):

@@ -138,7 +138,9 @@ def test_the_summary_has_one_row_per_indicator_with_its_figures(workbook):
 @pytest.mark.parametrize("row, formats", [
     (9, ["#,##0", "#,##0", "#,##0", "#,##0", "0.0%"]),   # a count: numbers throughout, percent of target
     (10, ["#,##0", "#,##0", "0.0%", "0.0%", "0.0%"]),    # a percentage: its value and target are fractions
-    (11, ["#,##0.00", "#,##0", "0.0%", "0.0%", "0.0%"]),  # an average of fractions of change
+    # An average of percent changes: the sum of the changes and the people averaged say what they are.
+    (11, ['+0.0%" sum of changes";-0.0%" sum of changes";0.0%" sum of changes"', '#,##0" people"',
+          "+0.0%;-0.0%;0.0%", "+0.0%;-0.0%;0.0%", "0.0%"]),
 ])
 def test_summary_number_formats_follow_the_kind(workbook, row, formats):
     sheet = workbook["Summary"]
@@ -160,6 +162,18 @@ def test_an_indicator_sheet_shows_its_title_definition_and_total(workbook):
     assert values(sheet, 5) == [None, "Numerator", "Denominator", "Value"]
     assert values(sheet, 6) == ["Total", 120, None, 120]
     assert sheet["B6"].number_format == "#,##0"
+
+
+def test_an_average_sheet_names_its_figures_sum_of_changes_people_and_average_change(workbook):
+    sheet = workbook["EG.6-11"]
+    assert values(sheet, 5) == [None, "Sum of changes", "People averaged", "Average change"]
+    assert values(sheet, 6) == ["Total", 12.5, 10, 1.25]
+    assert sheet["B6"].number_format == sheet["D6"].number_format == "+0.0%;-0.0%;0.0%"
+
+
+def test_a_unit_in_a_number_format_cannot_break_out_of_its_quotes():
+    sheet = build(labels={"sum_unit": 'sum "of" changes'})["Summary"]
+    assert sheet["C11"].number_format == '+0.0%" sum of changes";-0.0%" sum of changes";0.0%" sum of changes"'
 
 
 def test_an_indicator_sheet_has_one_table_per_disaggregation(workbook):

@@ -168,3 +168,21 @@ def test_the_province_breakdown_names_the_provinces_in_the_users_language(client
     page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
     name = battambang.name_km if language == "km" else battambang.name_en
     assert f"<td>{name}</td>" in page and "<td>02</td>" not in page
+
+
+def test_the_earnings_change_reads_as_an_average_of_percent_changes(client, auth, person, enrolled, followed):
+    from decimal import Decimal
+
+    for n, (baseline, now) in enumerate([(100, 150), (200, 180)], 1):
+        enrollment = enrolled(person(n, baseline_monthly_income=Decimal(baseline), baseline_income_currency="USD"),
+                              date(2025, 6, 1), completed_on=date(2025, 9, 1))
+        followed(enrollment, date(2025, 12, 1), monthly_income=Decimal(now), currency="USD",
+                 job_started_on=date(2025, 10, 1))
+    auth.login_as("manager")
+    page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
+    summary = page[page.index("EG.6-11"):]
+    summary = summary[:summary.index("</tr>")]
+    # +50% and -10%: the sum of the changes is +40%, over 2 people, an average of +20%.
+    assert "+40.0% sum of changes" in summary and "2 people" in summary and "+20.0%" in summary
+    section = page[page.index('id="EG.6-11"'):]
+    assert "People averaged" in section and "Sum of changes" in section and "Average change" in section
