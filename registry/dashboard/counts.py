@@ -80,7 +80,7 @@ def follow_up_counts(scope, start, end):
     sql = (f"SELECT COUNT(*), SUM({latest_value('counted', 2)}) FROM ("
            f"SELECT {latest('f.followed_on', 'f.id', new_job, 2)} AS counted "
            f"FROM follow_up f JOIN enrollment e ON e.id = f.enrollment_id {merged_join('e')} "
-           f"WHERE f.reached AND {unindexed('f.followed_on')} BETWEEN {p} AND {p} "
+           f"WHERE f.reached AND f.deleted_at IS NULL AND {unindexed('f.followed_on')} BETWEEN {p} AND {p} "
            f"AND {unindexed('e.status')} = 'completed' AND f.followed_on >= e.ended_on "
            f"AND {within_a_year('f.followed_on', 'e.ended_on')} "
            f"AND {condition} GROUP BY {person('e')}) people")

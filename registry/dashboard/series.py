@@ -138,7 +138,7 @@ def employment_at_six_months(scope, start, end):
     sql = (f"SELECT pg.id, pg.name, {latest_value('people.status', 8)}, COUNT(*) FROM ("
            f"SELECT c.program_id, {packed} AS status FROM follow_up f "
            f"JOIN enrollment e ON e.id = f.enrollment_id JOIN cohort c ON c.id = e.cohort_id "
-           f"{merged_join('e')} WHERE f.window_months = 6 "
+           f"{merged_join('e')} WHERE f.window_months = 6 AND f.deleted_at IS NULL "
            f"AND {unindexed('f.followed_on')} BETWEEN {p} AND {p} AND {condition} "
            f"GROUP BY {person('e')}, c.program_id) people JOIN program pg ON pg.id = people.program_id "
            f"GROUP BY pg.id, pg.name, {latest_value('people.status', 8)}")

@@ -12,7 +12,8 @@ from registry.db import database, is_postgres
 
 
 def person(table):
-    """The person a row with a beneficiary_id counts for: DOMAIN.md counts a merged duplicate as its survivor.
+    """The person a row with a beneficiary_id counts for: DOMAIN.md counts a merged duplicate as its final survivor,
+    which merged_into always names (a merge re-points the records merged into its duplicate).
 
     Merges are rare. PostgreSQL joins the few merged records by hash (merged_join()); SQLite tests each
     row against the set of merged ids, read once, and looks the survivor up for those rows only.
@@ -105,8 +106,10 @@ class Scope:
     def on_people(self, person_sql):
         """(condition, parameters) keeping the people of the scope; person_sql is a beneficiary id."""
         if self.trainer_id is not None:
+            # A trainer's people are those admitted to their cohorts, not those still on a waitlist.
             return (f"{person_sql} IN (SELECT te.beneficiary_id FROM enrollment te JOIN cohort_trainer tt "
-                    f"ON tt.cohort_id = te.cohort_id WHERE tt.trainer_id = {param()})"), [self.trainer_id]
+                    f"ON tt.cohort_id = te.cohort_id WHERE tt.trainer_id = {param()} "
+                    f"AND te.enrolled_on IS NOT NULL)"), [self.trainer_id]
         if self.provinces is None:
             return "1 = 1", []
         codes = sorted(self.provinces) or [""]

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 from registry.reports.sql import age, age_band, estimated_birth, flag, month_start, param, within_a_year, ymd
 
-# A row counts for its participant or, for a record merged into another, for the survivor (one level).
-# Survivors are few: joining only them, not every participant a second time, spares a read of the table.
+# A row counts for its participant or, for a record merged into another, for the survivor. One level is
+# enough: a merge re-points the records merged into its duplicate, so merged_into is always a final survivor
+# (registry.beneficiaries.merging). Survivors are few: joining only them, not every participant a second
+# time, spares a read of the table.
 SURVIVORS = ("(SELECT * FROM beneficiary WHERE id IN "
              "(SELECT merged_into_id FROM beneficiary WHERE merged_into_id IS NOT NULL))")
 PERSON = ("JOIN beneficiary b ON b.id = e.beneficiary_id "
@@ -57,12 +59,14 @@ class Base:
 
 BASES = {
     "enrolled": Base(f"FROM enrollment e {PERSON}", "1 = 1", "e.enrolled_on"),
-    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {ENDED}", "e.ended_on"),
+    # An enrollment never admitted from a waitlist (enrolled_on NULL) is none, even withdrawn while waiting.
+    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {ENDED} AND e.enrolled_on IS NOT NULL", "e.ended_on"),
     # CROSS JOIN: SQLite then reads the follow-ups of the period by their date, not every completed
     # enrollment's (PostgreSQL plans a CROSS JOIN like any other join).
     "followed": Base(
         f"FROM follow_up f CROSS JOIN enrollment e {PERSON}",
-        lambda: (f"e.id = f.enrollment_id AND f.reached AND e.status = 'completed' AND f.followed_on >= e.ended_on "
+        lambda: (f"e.id = f.enrollment_id AND f.reached AND f.deleted_at IS NULL AND e.status = 'completed' "
+                 f"AND f.followed_on >= e.ended_on "
                  f"AND {within_a_year('f.followed_on', 'e.ended_on')}"),
         "f.followed_on", ("f.followed_on", "f.id"), newest_first=True),
 }
