@@ -38,7 +38,7 @@ class WaitlistNotConfirmed(TrainingError):
         self.plan = plan
 
 
-def check_request_day(cohort, on):
+def _check_request_day(cohort, on):
     """:raise TrainingError: a day of enrollment after the cohort's end (the field is enrolled_on)."""
     if on > cohort.end_on:
         raise TrainingError(_l("The enrollment date is after the cohort's end."), field="enrolled_on")
@@ -63,7 +63,7 @@ def enroll_many(cohort, beneficiaries, on, user, may_wait=()):
     :param may_wait: the codes the user agreed may go to the waitlist, or None for anyone.
     :raise WaitlistNotConfirmed: someone else would wait (nothing is written; the plan is on the error).
     """
-    check_request_day(cohort, on)
+    _check_request_day(cohort, on)
     try:
         with database.atomic():
             plan = plan_enrollment(lock_cohort(cohort), beneficiaries)
