@@ -1,4 +1,4 @@
-"""The training part of the demo: programs, cohorts around today, sessions, enrollments, attendance."""
+"""The training part of the demo: programs, cohorts around today, sessions, enrollments, a waitlist, attendance."""
 import random
 from datetime import date, timedelta
 from decimal import Decimal
@@ -6,7 +6,7 @@ from decimal import Decimal
 from registry.beneficiaries.models import Beneficiary
 from registry.programs import enrollment as enrolling
 from registry.programs import services
-from registry.programs.attendance import record_attendance
+from registry.programs.attendance import is_open_on, record_attendance
 from registry.programs.models import Enrollment, TrainingSession
 
 PROGRAMS = [("Sewing and garment", "garment", "Decent Work Award 2026", Decimal("0.8"), False),
@@ -15,14 +15,16 @@ PROGRAMS = [("Sewing and garment", "garment", "Decent Work Award 2026", Decimal(
 
 
 def _cohorts(today):
-    """(program index, name, province, start, end, weekdays, first person): one ended months ago (with
-    follow-ups), one just ended, one running today, one elsewhere."""
+    """(program index, name, province, start, end, weekdays, first person, seats): one ended months ago (with
+    follow-ups), one just ended, one running today (full, with a waitlist), one elsewhere."""
     return [(2, "Hospitality Battambang 2026-early", "02", today - timedelta(weeks=40), today - timedelta(weeks=30),
-             (1, 3), 6),
-            (0, "Sewing Battambang 2026-A", "02", today - timedelta(weeks=12), today - timedelta(days=1), (0, 2, 4), 0),
+             (1, 3), 6, 12),
+            (0, "Sewing Battambang 2026-A", "02", today - timedelta(weeks=12), today - timedelta(days=1), (0, 2, 4), 0,
+             12),
             (1, "Motorbike repair Battambang 2026-B", "02", today - timedelta(days=26), today + timedelta(days=60),
-             (0, 1, 2, 3, 4, 5, 6), 3),
-            (2, "Hospitality Siem Reap 2026", "17", today - timedelta(weeks=8), today + timedelta(weeks=3), (1, 3), 0)]
+             (0, 1, 2, 3, 4, 5, 6), 3, 9),
+            (2, "Hospitality Siem Reap 2026", "17", today - timedelta(weeks=8), today + timedelta(weeks=3), (1, 3), 0,
+             12)]
 
 
 def _mark(rng, weak):
@@ -36,24 +38,41 @@ def seed_training(admin, trainer, rng=None, today=None):
     rng, today = rng or random.Random(2026), today or date.today()
     programs = [services.save_program(None, dict(zip(("name", "sector", "donor_award", "min_attendance",
                                                       "assessment_required"), p)), admin) for p in PROGRAMS]
-    for index, name, province, start, end, weekdays, first in _cohorts(today):
+    for index, name, province, start, end, weekdays, first, seats in _cohorts(today):
         cohort = services.save_cohort(None, {"program": programs[index], "name": name, "venue": "Provincial centre",
                                              "province": province, "start_on": start, "end_on": end,
-                                             "capacity": 12}, [trainer.id] if province == "02" else [], admin)
+                                             "capacity": seats}, [trainer.id] if province == "02" else [], admin)
         services.generate_sessions(cohort, weekdays, Decimal("3"), [], admin)
         people = list(Beneficiary.listed().where(Beneficiary.province == province).order_by(Beneficiary.id))
         enrollments = [enrolling.enroll(cohort, b, start, admin) for b in people[first:first + 12]]
+        _move_waitlist(enrollments, admin, start)
         _take_attendance(cohort, enrollments, trainer, rng, today)
         if end < today:
             _finish(cohort, enrollments, admin, end)
             _follow_up(cohort, admin, rng, today)
 
 
+def _move_waitlist(enrollments, admin, start):
+    """The running cohort's waitlist: a seat freed in the first week goes to the first person waiting two days
+    later; the second finds work and leaves the waitlist; the third still waits."""
+    waiting = [e for e in enrollments if e.status == "waitlisted"]
+    if len(waiting) < 3:
+        return
+    seated = [e for e in enrollments if e.status == "enrolled"]
+    enrolling.change_status(seated[0], "withdrawn", start + timedelta(days=4), admin,
+                            reason="Found a job in Battambang town before the training really began")
+    enrolling.change_status(waiting[0], "enrolled", start + timedelta(days=6), admin)
+    enrolling.change_status(waiting[1], "withdrawn", start + timedelta(days=9), admin,
+                            reason="Found work while waiting")
+
+
 def _take_attendance(cohort, enrollments, trainer, rng, today):
-    weak = {e.id for e in enrollments[-2:]}  # two people who attend badly
-    seated = [e for e in enrollments if e.status != "waitlisted"]
+    seated = [e for e in enrollments if e.enrolled_on]  # admitted: never-admitted waitlist aside
+    weak = {e.id for e in seated[-2:]}  # two people who attend badly
     for session in cohort.sessions.where(TrainingSession.held_on < today).order_by(TrainingSession.held_on):
-        record_attendance(session, {e.id: _mark(rng, e.id in weak) for e in seated}, trainer, today=today)
+        present = [e for e in Enrollment.select().where(Enrollment.id.in_([e.id for e in seated]))
+                   .order_by(Enrollment.id) if is_open_on(e, session.held_on)]  # only who was enrolled that day
+        record_attendance(session, {e.id: _mark(rng, e.id in weak) for e in present}, trainer, today=today)
 
 
 def _finish(cohort, enrollments, admin, end):

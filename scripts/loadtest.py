@@ -186,8 +186,8 @@ def make_cohort(program, name, days, members, trainer, admin):
     for day in days:
         add_session(cohort, day, Decimal("3"), admin)
     # enroll() one by one costs five statements a person; these rows are what it would write.
-    Enrollment.insert_many([{"beneficiary": b.id, "cohort": cohort.id, "enrolled_on": days[0], "status": "enrolled",
-                             "status_on": days[0]} for b in members]).execute()
+    Enrollment.insert_many([{"beneficiary": b.id, "cohort": cohort.id, "requested_on": days[0], "enrolled_on": days[0],
+                             "status": "enrolled", "status_on": days[0]} for b in members]).execute()
     EnrollmentChange.insert_many([{"enrollment": e.id, "to_status": "enrolled", "changed_on": days[0],
                                    "changed_by": admin.id} for e in cohort.enrollments]).execute()
     return cohort

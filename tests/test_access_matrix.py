@@ -82,6 +82,8 @@ EXPECTED = {
     "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>":                   "302 302 302 404 403 403 403",
     "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel":            "302 302 302 404 403 403 403",
     "POST /cohorts/<int:cohort_id>/signin/upload":                               "302 200 200 404 200 403 403",
+    "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/admit":          "302 302 302 404 403 403 403",
+    "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/withdraw":       "302 302 302 404 403 403 403",
     "POST /cohorts/new":                                                         "302 200 200 200 403 403 403",
     "POST /follow-ups/new/<code>":                                               "302 200 200 404 403 403 403",
     "POST /follow-ups/rates":                                                    "302 200 403 403 403 403 403",

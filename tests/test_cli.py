@@ -69,7 +69,13 @@ def test_seed_demo_loads_once_and_prints_logins(runner):
     assert FollowUp.select().count() > 0
     assert FollowUpDue.select().where(FollowUpDue.follow_up.is_null()).count() > 0  # some still due
     statuses = {e.status for e in Enrollment.select()}
-    assert {"completed", "dropped_out", "active"} <= statuses
+    assert {"completed", "dropped_out", "active", "waitlisted"} <= statuses
+    waited = {e.id: e for e in Enrollment.select().where((Enrollment.requested_on != Enrollment.enrolled_on)
+                                                         | Enrollment.enrolled_on.is_null())}
+    assert sorted((e.status, e.enrolled_on is None) for e in waited.values()) == [
+        ("active", False), ("waitlisted", True), ("withdrawn", True)]  # admitted, still waiting, left waiting
+    assert not Attendance.select().where(Attendance.enrollment.in_(
+        [e.id for e in waited.values() if e.enrolled_on is None])).exists()
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "already loaded" in again.output
     assert User.select().count() == len(DEMO_USERS)

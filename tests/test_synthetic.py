@@ -47,12 +47,13 @@ def test_counts_are_in_proportion_to_n(generated):
     assert Program.select().count() == 8
     cohorts = list(Cohort.select())
     assert len(cohorts) == round(N / 40)
-    sizes = Counter(e.cohort_id for e in Enrollment.select(Enrollment.cohort))
+    direct = Enrollment.select(Enrollment.cohort).where(Enrollment.enrolled_on == Enrollment.requested_on)
+    sizes = Counter(e.cohort_id for e in direct)  # the seats given at once, waitlists aside
     assert all(20 <= sizes[c.id] <= 40 for c in cohorts), sizes
     assert all(c.capacity >= sizes[c.id] for c in cohorts)
     sessions = Counter(s.cohort_id for s in TrainingSession.select(TrainingSession.cohort))
     assert all(20 <= sessions[c.id] <= 32 for c in cohorts), sessions
-    assert 0.55 <= Enrollment.select(Enrollment.beneficiary).distinct().count() / N <= 0.8
+    assert 0.55 <= Enrollment.admitted().select(Enrollment.beneficiary).distinct().count() / N <= 0.8
     assert 10 <= Attendance.select().count() / N <= 25
     assert all(CohortTrainer.select().where(CohortTrainer.cohort == c).exists() for c in cohorts)
     assert FollowUp.select().count() > Enrollment.select().where(Enrollment.status == "completed").count()
@@ -99,14 +100,15 @@ def test_enrollments_keep_to_their_cohorts_dates_and_rules(generated):
     rate = rates(Enrollment.select())
     for e in enrollments:
         cohort = e.cohort
-        assert e.enrolled_on <= cohort.end_on and e.enrolled_on <= e.status_on <= today
+        assert e.requested_on <= cohort.end_on and e.requested_on <= e.status_on <= today
+        assert e.enrolled_on is None or e.requested_on <= e.enrolled_on <= e.status_on
         assert (e.ended_on is not None) == (e.status in ENDED_STATUSES)
         if e.status == "completed":
             assert cohort.end_on <= e.ended_on <= min(cohort.end_on + timedelta(days=7), today)
             held = rate[e.id]
             assert e.override_reason or Decimal(str(held.value)) >= cohort.program.min_attendance
         elif e.status in ("dropped_out", "withdrawn"):
-            assert e.leave_reason and e.enrolled_on <= e.ended_on <= cohort.end_on
+            assert e.leave_reason and (e.enrolled_on or e.requested_on) <= e.ended_on <= cohort.end_on
         if e.ended_on:
             assert e.status_on == e.ended_on
     last = {}
@@ -114,6 +116,35 @@ def test_enrollments_keep_to_their_cohorts_dates_and_rules(generated):
         assert change.changed_on <= today
         last[change.enrollment_id] = change
     assert all(last[e.id].to_status == e.status and last[e.id].changed_on == e.status_on for e in enrollments)
+
+
+def test_full_cohorts_keep_waitlists_as_the_services_do(generated):
+    today = date.today()
+    waited = {c.enrollment_id for c in EnrollmentChange.select().where(EnrollmentChange.to_status == "waitlisted")}
+    assert waited
+    seen = set()
+    for e in Enrollment.select(Enrollment, Cohort).join(Cohort).where(Enrollment.id.in_(waited)):
+        cohort, history = e.cohort, [(c.from_status, c.to_status, c.changed_on) for c in e.changes.order_by(
+            EnrollmentChange.changed_on, EnrollmentChange.id)]
+        assert history[0] == ("", "waitlisted", e.requested_on)
+        if e.enrolled_on is None:  # never admitted: still waiting, or withdrawn from the waitlist with a reason
+            seen.add(e.status)
+            assert not e.marks.exists() and e.status in ("waitlisted", "withdrawn")
+            assert e.status == "withdrawn" or cohort.end_on > today
+            assert history[1:] == ([("waitlisted", "withdrawn", e.ended_on)] if e.status == "withdrawn" else [])
+        else:  # admitted on a later day, when someone who left had freed a seat
+            seen.add("admitted")
+            assert history[1] == ("waitlisted", "enrolled", e.enrolled_on) and e.requested_on < e.enrolled_on
+        # They asked when every seat was taken: the cohort's capacity is the seats it gave at once.
+        direct = cohort.enrollments.where(Enrollment.enrolled_on == Enrollment.requested_on)
+        assert cohort.capacity == direct.count()
+        assert not direct.where(Enrollment.requested_on > e.requested_on).exists()
+    assert seen == {"admitted", "withdrawn", "waitlisted"}
+    for cohort in Cohort.select():  # never more people seated at once than seats
+        spans = [(e.enrolled_on, e.ended_on if e.status in ("dropped_out", "withdrawn") else None)
+                 for e in Enrollment.admitted().where(Enrollment.cohort == cohort)]
+        for day in {start for start, _end in spans}:
+            assert sum(1 for start, end in spans if start <= day and (end is None or end >= day)) <= cohort.capacity
 
 
 def test_marks_are_only_on_sessions_held_while_the_enrollment_was_open(generated):

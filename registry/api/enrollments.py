@@ -24,10 +24,14 @@ bp = api_blueprint("api_enrollments", ADMIN, OFFICER, TRAINER)
 managing = roles_required(ADMIN, OFFICER)
 
 ENROLL_FIELDS = {"beneficiary": Field("string", max_length=16, nullable=False, description="The participant's code."),
-                 "enrolled_on": Field("date", nullable=False)}
+                 "enrolled_on": Field("date", nullable=False, description=(
+                     "The day asked for: the enrollment date when a seat is free, else the day the person "
+                     "joined the waitlist (requested_on)."))}
 CHANGE_FIELDS = {
     "status": Field("string", enum=("enrolled", "active", "completed", "dropped_out", "withdrawn"), nullable=False),
-    "on": Field("date", nullable=False, description="The date of the change; today when not given."),
+    "on": Field("date", nullable=False, description=(
+        "The date of the change; today when not given. From the waitlist, status enrolled admits the person "
+        "and this day becomes their enrollment date.")),
     "reason": Field("string", max_length=1000, description="Why the person left (dropped out or withdrawn)."),
     "override": Field("string", max_length=1000,
                       description="Why a completion below the program's rule is accepted."),
@@ -46,12 +50,13 @@ def _number(value):
 
 
 def enrollment_json(enrollment, code=None):
-    """An enrollment: the person's code, the status and its dates, the assessment."""
+    """An enrollment: the person's code, the status and its dates (enrolled_on null while waiting), the assessment."""
     def day(value):
         return value.isoformat() if value else None
 
     return {"id": enrollment.id, "cohort": enrollment.cohort_id, "beneficiary": code or enrollment.beneficiary.code,
-            "status": enrollment.status, "enrolled_on": day(enrollment.enrolled_on),
+            "status": enrollment.status, "requested_on": day(enrollment.requested_on),
+            "enrolled_on": day(enrollment.enrolled_on),
             "status_on": day(enrollment.status_on), "ended_on": day(enrollment.ended_on),
             "reason": enrollment.leave_reason or None, "override": enrollment.override_reason or None,
             "assessment_passed": enrollment.assessment_passed, "pre_score": _number(enrollment.pre_score),
@@ -70,7 +75,7 @@ def roster(cohort_id):
 @bp.post("/cohorts/<int:cohort_id>/enrollments")
 @managing
 def enroll(cohort_id):
-    """Enroll a participant (on the waitlist when the cohort is full); 409 when already in it."""
+    """Enroll a participant, on the waitlist when the cohort is full (status says which); 409 when already in it."""
     cohort = get_cohort_or_404(cohort_id)
     values = checked(json_object(), ENROLL_FIELDS, ("beneficiary", "enrolled_on"))
     beneficiary = in_scope().where(Beneficiary.code == values["beneficiary"].strip().upper()).first()
@@ -86,7 +91,7 @@ def enroll(cohort_id):
     try:
         enrollment = enrolling.enroll(cohort, beneficiary, enrolled_on, current_user._get_current_object())
     except TrainingError as error:
-        raise invalid(str(error), "enrolled_on") from None
+        raise invalid(str(error), error.field or "enrolled_on") from None
     return jsonify(enrollment_json(enrollment, beneficiary.code)), 201
 
 
@@ -101,7 +106,7 @@ def _get_enrollment_or_404(enrollment_id):
 @bp.patch("/enrollments/<int:enrollment_id>")
 @managing
 def change(enrollment_id):
-    """Change the status (completion follows the program's rule unless overridden) and the assessment."""
+    """Change the status (admitting needs a free seat, completing the rule or an override) and the assessment."""
     enrollment = _get_enrollment_or_404(enrollment_id)
     values = checked(json_object(), CHANGE_FIELDS)
     scores = {name: values[name] for name in SCORES if name in values}
@@ -117,8 +122,10 @@ def change(enrollment_id):
             try:
                 enrolling.change_status(enrollment, values["status"], on, user, values.get("reason") or "",
                                         values.get("override") or "")
+            except enrolling.CohortFull as error:  # a conflict with the seats taken: may pass once one is freed
+                raise ApiError(409, str(error), {"status": str(error)}) from None
             except TrainingError as error:
-                raise invalid(str(error), "status") from None
+                raise invalid(str(error), error.field or "status") from None
     return jsonify(enrollment_json(Enrollment.get_by_id(enrollment.id)))
 
 
@@ -147,12 +154,19 @@ def attendance(session_id):
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
         raise invalid(_("Each participant once: %(codes)s repeated.", codes=", ".join(repeated)), "marks")
-    ids = dict(Enrollment.select(Beneficiary.code, Enrollment.id).join(Beneficiary)
-               .where((Enrollment.cohort == session.cohort_id) & Beneficiary.code.in_(codes or [""])).tuples())
-    missing = [i for i, code in enumerate(codes) if code not in ids]
+    found = {code: (eid, admitted_on) for code, eid, admitted_on in Enrollment.select(
+        Beneficiary.code, Enrollment.id, Enrollment.enrolled_on).join(Beneficiary)
+        .where((Enrollment.cohort == session.cohort_id) & Beneficiary.code.in_(codes or [""])).tuples()}
+    missing = [i for i, code in enumerate(codes) if code not in found]
     if missing:
         raise ApiError(422, _("Not enrolled in this cohort: %(codes)s.", codes=", ".join(codes[i] for i in missing)),
                        {f"marks[{i}].beneficiary": _("Not enrolled in this cohort.") for i in missing})
+    waiting = [i for i, code in enumerate(codes) if found[code][1] is None]
+    if waiting:
+        raise ApiError(422, _("On this cohort's waitlist, never admitted: %(codes)s.",
+                              codes=", ".join(codes[i] for i in waiting)),
+                       {f"marks[{i}].beneficiary": _("On the waitlist, not admitted.") for i in waiting})
+    ids = {code: eid for code, (eid, _admitted_on) in found.items()}
     try:
         corrections = record_attendance(session, {ids[code]: status for code, status in marks},
                                         current_user._get_current_object())

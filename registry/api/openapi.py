@@ -13,7 +13,7 @@ ERRORS = {
     401: "No token, or a token that is unknown, revoked or of a deactivated account.",
     403: "The token's role may not do this, or the record's province is outside its scope.",
     404: "No such record within the token's provinces.",
-    409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled).",
+    409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled, a full cohort).",
     422: "A field is not valid; `fields` names each one.",
 }
 
@@ -78,12 +78,16 @@ def _schemas():
                                    "cancelled": boolean}},
         "SessionInput": object_schema(p.SESSION_FIELDS, required=("date", "hours")),
         "Enrollment": {"type": "object", "additionalProperties": False, "required": [
-            "id", "cohort", "beneficiary", "status", "enrolled_on", "status_on", "ended_on", "reason", "override",
-            "assessment_passed", "pre_score", "post_score"], "properties": {
+            "id", "cohort", "beneficiary", "status", "requested_on", "enrolled_on", "status_on", "ended_on", "reason",
+            "override", "assessment_passed", "pre_score", "post_score"], "properties": {
             "id": integer, "cohort": integer, "beneficiary": string,
             "status": {**string, "enum": ["waitlisted", "enrolled", "active", "completed", "dropped_out",
                                           "withdrawn"]},
-            "enrolled_on": day, "status_on": day, "ended_on": nullable_day,
+            "requested_on": {**day, "description": "The day the person was put in the cohort or on its waitlist."},
+            "enrolled_on": {**nullable_day, "description": (
+                "The day the person got a seat: the request day, or the day of admission from the waitlist. "
+                "Null while waiting, and for good when withdrawn from the waitlist.")},
+            "status_on": day, "ended_on": nullable_day,
             "reason": {**string, "nullable": True}, "override": {**string, "nullable": True},
             "assessment_passed": {**boolean, "nullable": True}, "pre_score": {**number, "nullable": True},
             "post_score": {**number, "nullable": True}}},
@@ -190,12 +194,14 @@ def _paths():
         "/api/v1/cohorts/{cohort_id}/enrollments": {
             "get": _operation("List a cohort's enrollments", _ref("EnrollmentPage"),
                               parameters=[cohort, *PAGE_PARAMETERS], errors=(400, 401, 403, 404), tag="Training"),
-            "post": _operation("Enroll a participant", _ref("Enrollment"), 201, _ref("EnrollmentInput"),
+            "post": _operation("Enroll a participant, on the waitlist when the cohort is full (see status)",
+                               _ref("Enrollment"), 201, _ref("EnrollmentInput"),
                                parameters=[cohort], errors=writes, tag="Training")},
         "/api/v1/enrollments/{enrollment_id}": {
-            "patch": _operation("Change an enrollment's status or assessment", _ref("Enrollment"),
+            "patch": _operation("Change an enrollment's status or assessment; status enrolled admits from the "
+                                "waitlist (409 when the cohort is full)", _ref("Enrollment"),
                                 body=_ref("EnrollmentChange"), parameters=[enrollment],
-                                errors=(400, 401, 403, 404, 422), tag="Training")},
+                                errors=(400, 401, 403, 404, 409, 422), tag="Training")},
         "/api/v1/sessions/{session_id}/attendance": {
             "put": _operation("Record a session's attendance, all marks or none (" + ", ".join(MARKS) + ")",
                               _ref("AttendanceResult"), body=_ref("AttendanceInput"), parameters=[session],

@@ -58,8 +58,8 @@ def rate_of(enrollment, today=None):
 
 
 def is_open_on(enrollment, day):
-    """Whether an enrollment can be marked on a day: seated, begun, not yet ended."""
-    return (enrollment.status != "waitlisted" and enrollment.enrolled_on <= day
+    """Whether an enrollment can be marked on a day: admitted (never-admitted waitlist aside), begun, not ended."""
+    return (enrollment.enrolled_on is not None and enrollment.enrolled_on <= day
             and (enrollment.ended_on is None or day <= enrollment.ended_on))
 
 

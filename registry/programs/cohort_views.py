@@ -10,9 +10,9 @@ from registry.auth.models import ADMIN, OFFICER, TRAINER
 from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import display, queries, services
 from registry.programs.access import get_cohort_or_404, visible_cohorts
-from registry.programs.enrollment import seats_taken
-from registry.programs.forms import CohortForm, DateForm, ScheduleForm, SessionForm
+from registry.programs.forms import AdmitForm, CohortForm, DateForm, LeaveWaitlistForm, ScheduleForm, SessionForm
 from registry.programs.models import Cohort, Program, TrainingSession
+from registry.programs.seats import seats_of
 from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
 
@@ -30,13 +30,17 @@ def index():
 
 @bp.get("/<int:cohort_id>")
 def detail(cohort_id):
-    """A cohort: its roster with attendance rates and flags, and its sessions."""
+    """A cohort: its roster with attendance rates and flags, its waitlist apart (names for admins and officers), sessions."""
     cohort = get_cohort_or_404(cohort_id)
     sessions = list(cohort.sessions.order_by(TrainingSession.held_on))
     today = next((s for s in sessions if s.held_on == date.today() and not s.cancelled), None)
+    manage = current_user.role in (ADMIN, OFFICER)  # a trainer sees how many wait, not who
+    waitlist = queries.waitlist(cohort) if manage else []
     return render_template("cohorts/detail.html", cohort=cohort, rows=queries.roster(cohort), sessions=sessions,
-                           today_session=today,
-                           seats=seats_taken(cohort), schedule=ScheduleForm(), session_form=SessionForm(),
+                           today_session=today, seats=seats_of(cohort), waitlist=waitlist,
+                           waitlist_forms={w.enrollment.id: _waitlist_forms(w.enrollment) for w in waitlist},
+                           left_waiting=list(queries.left_waiting(cohort)) if manage else [],
+                           schedule=ScheduleForm(), session_form=SessionForm(),
                            complete=DateForm(), confirm=ConfirmForm())
 
 
@@ -114,6 +118,11 @@ def grid(cohort_id):
     cohort = get_cohort_or_404(cohort_id)
     sessions = list(cohort.sessions.where(~TrainingSession.cancelled).order_by(TrainingSession.held_on))
     return render_template("cohorts/grid.html", cohort=cohort, sessions=sessions, rows=queries.roster(cohort))
+
+
+def _waitlist_forms(enrollment):
+    """The admit and withdraw forms of one waiting person, prefixed so that every field id on the page is unique."""
+    return AdmitForm(prefix=f"admit-{enrollment.id}"), LeaveWaitlistForm(prefix=f"leave-{enrollment.id}")
 
 
 def _session_of(cohort, session_id):

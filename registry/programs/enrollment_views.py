@@ -1,5 +1,8 @@
-"""Enrollment pages (officers and admins): enroll by code, change status, assessment, complete all."""
+"""Enrollment pages (officers and admins): enroll by code, the waitlist, change status, assessment, complete all."""
+from dataclasses import dataclass
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,8 +16,9 @@ from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import enrollment as enrolling
 from registry.programs.access import get_cohort_or_404
 from registry.programs.attendance import rate_of
-from registry.programs.forms import AssessmentForm, DateForm, EnrollForm, StatusForm
+from registry.programs.forms import AdmitForm, AssessmentForm, DateForm, EnrollForm, LeaveWaitlistForm, StatusForm
 from registry.programs.models import Enrollment
+from registry.programs.seats import seats_of
 from registry.programs.services import TrainingError
 
 bp = guard_blueprint(Blueprint("enrollments", __name__, url_prefix="/cohorts"), ADMIN, OFFICER)
@@ -32,30 +36,59 @@ def get_enrollment_or_404(cohort_id, enrollment_id):
 CANDIDATES_SHOWN = 200
 
 
+@dataclass
+class Preview:
+    """What the enroll page shows before saving: the plan (None when the form is wrong) and the unknown codes."""
+
+    plan: object
+    unknown: list
+    already_waiting: int  # the queue the newcomers would join the end of
+
+
 @bp.route("/<int:cohort_id>/enroll", methods=["GET", "POST"])
 def enroll(cohort_id):
-    """Enroll participants ticked in a filtered list or typed by code; a full cohort puts the rest on its waitlist."""
+    """Enroll people ticked in a list or typed by code; who would wait is shown before anything is saved."""
     cohort = get_cohort_or_404(cohort_id)
     form = EnrollForm()
     search = SearchForm(request.args, provinces=provinces_in_scope())
+    preview = None
     if form.validate_on_submit():
-        codes = form.code_list()
-        people = list(in_scope().where(Beneficiary.code.in_(codes)))
-        unknown = sorted(set(codes) - {b.code for b in people})
-        done, waiting, skipped = enrolling.enroll_many(cohort, people, form.enrolled_on.data,
-                                                       current_user._get_current_object())
-        if done:
-            flash(_("%(num)d enrolled.", num=len(done)), "success")
-        if waiting:
-            flash(_("%(num)d on the waitlist: the cohort is full.", num=len(waiting)), "warning")
-        for beneficiary, reason in skipped:
-            flash(f"{beneficiary.code}: {reason}", "danger")
-        if unknown:
-            flash(_("No participant in your provinces with these codes: %(codes)s.", codes=", ".join(unknown)),
-                  "danger")
-        return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
-    return render_template("cohorts/enroll.html", cohort=cohort, form=form, search=search,
-                           candidates=_candidates(cohort, search))
+        preview = _enroll(cohort, form)
+        if preview is None:
+            return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return render_template("cohorts/enroll.html", cohort=cohort, form=form, search=search, preview=preview,
+                           seats=seats_of(cohort), candidates=_candidates(cohort, search))
+
+
+def _enroll(cohort, form):
+    """Save the enrollments and say so (None), or the Preview to show: someone would wait unconfirmed, or a bad date."""
+    codes = form.code_list()
+    people = sorted(in_scope().where(Beneficiary.code.in_(codes)), key=lambda b: codes.index(b.code))
+    unknown = sorted(set(codes) - {b.code for b in people})
+    try:
+        plan = enrolling.enroll_many(cohort, people, form.enrolled_on.data, current_user._get_current_object(),
+                                     may_wait=form.may_wait())
+    except enrolling.WaitlistNotConfirmed as refused:
+        if form.confirm.data:
+            flash(_("The seats changed since you checked: look again, then confirm."), "warning")
+        form.waitlist.data = " ".join(b.code for b in refused.plan.waiting)
+        return Preview(refused.plan, unknown, seats_of(cohort).waiting)
+    except TrainingError as error:  # a date after the cohort's end
+        form.enrolled_on.errors.append(str(error))
+        return Preview(None, unknown, 0)
+    _flash_saved(plan, unknown)
+    return None
+
+
+def _flash_saved(plan, unknown):
+    if plan.seated:
+        flash(_("%(num)d enrolled.", num=len(plan.seated)), "success")
+    if plan.waiting:
+        flash(_("%(num)d on the waitlist: the cohort is full.", num=len(plan.waiting)), "warning")
+    for beneficiary, reason in plan.skipped:
+        flash(f"{beneficiary.code}: {reason}", "danger")
+    if unknown:
+        flash(_("No participant in your provinces with these codes: %(codes)s.", codes=", ".join(unknown)), "danger")
 
 
 def _candidates(cohort, search):
@@ -115,3 +148,42 @@ def complete_all(cohort_id):
         else:
             flash(_("%(num)d completed.", num=done), "success")
     return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+
+
+@bp.post("/<int:cohort_id>/waitlist/<int:enrollment_id>/admit")
+def admit(cohort_id, enrollment_id):
+    """Admit someone from the waitlist on a day: refused while the cohort is full."""
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    form = AdmitForm(prefix=f"admit-{enrollment.id}")
+    if _changed(form, enrollment, "enrolled"):
+        flash(_("%(code)s is admitted: enrolled on %(date)s.", code=enrollment.beneficiary.code,
+                date=format_date(form.on.data, "medium")), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort_id, _anchor="waitlist"))
+
+
+@bp.post("/<int:cohort_id>/waitlist/<int:enrollment_id>/withdraw")
+def leave_waitlist(cohort_id, enrollment_id):
+    """Withdraw someone from the waitlist, with the reason: they never count as enrolled."""
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    form = LeaveWaitlistForm(prefix=f"leave-{enrollment.id}")
+    if _changed(form, enrollment, "withdrawn", form.reason):
+        flash(_("%(code)s is withdrawn from the waitlist.", code=enrollment.beneficiary.code), "success")
+    return redirect(url_for("cohorts.detail", cohort_id=cohort_id, _anchor="waitlist"))
+
+
+def _changed(form, enrollment, to_status, reason=None):
+    """Change a waitlisted enrollment's status from a form; flash why not and return False when it cannot be."""
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(str(errors[0]), "danger")
+        return False
+    if enrollment.status != "waitlisted":
+        flash(_("%(code)s is not on the waitlist.", code=enrollment.beneficiary.code), "danger")
+        return False
+    try:
+        enrolling.change_status(enrollment, to_status, form.on.data, current_user._get_current_object(),
+                                reason.data if reason else "")
+    except TrainingError as error:
+        flash(f"{enrollment.beneficiary.code}: {error}", "danger")
+        return False
+    return True

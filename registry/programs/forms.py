@@ -4,8 +4,8 @@ from datetime import date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, IntegerField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField, widgets)
+from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -108,12 +108,18 @@ class SessionForm(FlaskForm):
 
 
 class EnrollForm(FlaskForm):
-    """Enroll participants ticked in a filtered list, or typed by code (one per line, or spaced)."""
+    """Enroll participants ticked in a filtered list, or typed by code (one per line, or spaced).
+
+    When some would go to the waitlist, the page shows who first; `confirm` then sends the same
+    values back with `waitlist`, the codes the user saw going to the waitlist.
+    """
 
     codes = TextAreaField(_l("Participant codes"), validators=[Optional(), no_control_characters])
     picked = SelectMultipleField(validate_choice=False)  # the ticked rows of the filtered list
     enrolled_on = DateField(_l("Enrollment date"), default=date.today, validators=[InputRequired()])
+    waitlist = HiddenField(validators=[Optional(), Length(max=20000), no_control_characters])
     submit = SubmitField(_l("Enroll"))
+    confirm = SubmitField(_l("Confirm: enroll and put the others on the waitlist"))
 
     def validate(self, extra_validators=None):
         """Someone to enroll, ticked or typed (a form-level rule: both fields may be empty)."""
@@ -130,6 +136,10 @@ class EnrollForm(FlaskForm):
             if code.upper() not in seen:
                 seen.append(code.upper())
         return seen
+
+    def may_wait(self):
+        """The codes the user agreed may go to the waitlist: none unless they pressed confirm."""
+        return set((self.waitlist.data or "").split()) if self.confirm.data else set()
 
 
 class StatusForm(FlaskForm):
@@ -160,6 +170,22 @@ class AssessmentForm(FlaskForm):
         """The values as the service takes them."""
         passed = {"yes": True, "no": False}.get(self.assessment_passed.data)
         return {"assessment_passed": passed, "pre_score": self.pre_score.data, "post_score": self.post_score.data}
+
+
+class AdmitForm(FlaskForm):
+    """Admit someone from the waitlist on a day."""
+
+    on = DateField(_l("Admitted on"), default=date.today, validators=[InputRequired()])
+    submit = SubmitField(_l("Admit"))
+
+
+class LeaveWaitlistForm(FlaskForm):
+    """Withdraw someone from the waitlist, with the reason."""
+
+    on = DateField(_l("Withdrawn on"), default=date.today, validators=[InputRequired()])
+    reason = TextAreaField(_l("Reason"), filters=[_stripped], validators=[
+        DataRequired(message=_l("Give the reason the person left.")), Length(max=1000), no_control_characters])
+    submit = SubmitField(_l("Withdraw"))
 
 
 class DateForm(FlaskForm):

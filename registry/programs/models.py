@@ -71,11 +71,18 @@ class TrainingSession(BaseModel):
 
 
 class Enrollment(BaseModel):
-    """A participant in a cohort; one per participant and cohort."""
+    """A participant in a cohort (or on its waitlist); one per participant and cohort.
+
+    requested_on is the day the person was put in the cohort or on its waitlist. enrolled_on is the
+    day they got a seat: the same day for a direct enrollment, the day of admission for someone who
+    waited, and NULL for someone who never left the waitlist (withdrawn while waiting included), so
+    that every figure that reads enrolled_on leaves them out by itself.
+    """
 
     beneficiary = ForeignKeyField(Beneficiary, backref="enrollments", on_delete="RESTRICT")
     cohort = ForeignKeyField(Cohort, backref="enrollments", on_delete="RESTRICT")
-    enrolled_on = DateField(index=True)
+    requested_on = DateField()
+    enrolled_on = DateField(null=True, index=True)
     status = CharField(max_length=12, default="enrolled", index=True)
     status_on = DateField()  # the date of the latest status change
     ended_on = DateField(null=True, index=True)  # completed, dropped out or withdrawn on
@@ -88,6 +95,17 @@ class Enrollment(BaseModel):
 
     class Meta:
         indexes = ((("beneficiary", "cohort"), True), (("status", "ended_on"), False))
+
+    @classmethod
+    def admitted(cls):
+        """Enrollments that got a seat (a query): the never-admitted waitlist is no enrollment for any figure."""
+        return cls.select().where(cls.enrolled_on.is_null(False))
+
+    @classmethod
+    def waiting(cls, cohort):
+        """A cohort's waitlist in request order, first come first (a query)."""
+        return (cls.select().where((cls.cohort == cohort) & (cls.status == "waitlisted"))
+                .order_by(cls.requested_on, cls.id))
 
 
 class EnrollmentChange(BaseModel):

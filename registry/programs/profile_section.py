@@ -5,9 +5,10 @@ from registry.programs.models import Cohort, Enrollment, Program
 
 
 def enrollments_of(beneficiary):
-    """The participant's enrollments (newest first) with their rates."""
+    """The participant's enrollments, waitlist included (the latest asked for first), with their rates."""
     enrollments = list(Enrollment.select(Enrollment, Cohort, Program).join(Cohort).join(Program)
-                       .where(Enrollment.beneficiary == beneficiary).order_by(Enrollment.enrolled_on.desc()))
+                       .where(Enrollment.beneficiary == beneficiary)
+                       .order_by(Enrollment.requested_on.desc(), Enrollment.id.desc()))
     return {"enrollments": enrollments,
             "rates": rates(Enrollment.select().where(Enrollment.beneficiary == beneficiary))}
 

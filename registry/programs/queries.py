@@ -29,12 +29,15 @@ def held_sessions(cohort, today):
 
 
 def roster(cohort, today=None):
-    """The cohort's enrollments with their rate, flags and marks; a fixed number of queries."""
+    """The cohort's admitted enrollments with their rate, flags and marks; a fixed number of queries.
+
+    People who never left the waitlist are not in the class: they are listed apart (waitlist()).
+    """
     today = today or date.today()
-    enrollments = (Enrollment.select(Enrollment, Beneficiary).join(Beneficiary)
+    enrollments = (Enrollment.admitted().select_extend(Beneficiary).join(Beneficiary)
                    .where(Enrollment.cohort == cohort)
                    .order_by(Beneficiary.family_name, Beneficiary.given_name, Beneficiary.family_name_km))
-    found = rates(Enrollment.select().where(Enrollment.cohort == cohort), today)
+    found = rates(Enrollment.admitted().where(Enrollment.cohort == cohort), today)
     marks = {}
     for eid, sid, status in (Attendance.select(Attendance.enrollment, Attendance.session, Attendance.status)
                              .join(Enrollment).where(Enrollment.cohort == cohort).tuples()):
@@ -57,7 +60,7 @@ def roster(cohort, today=None):
 
 def session_roster(session):
     """The people open on a session's day with their mark for that session only ({id: status} in .marks)."""
-    enrollments = (Enrollment.select(Enrollment, Beneficiary).join(Beneficiary)
+    enrollments = (Enrollment.admitted().select_extend(Beneficiary).join(Beneficiary)
                    .where((Enrollment.cohort == session.cohort_id) & (Enrollment.status != "waitlisted")
                           & (Enrollment.enrolled_on <= session.held_on)
                           & (Enrollment.ended_on.is_null() | (Enrollment.ended_on >= session.held_on)))
@@ -65,3 +68,25 @@ def session_roster(session):
     marks = dict(Attendance.select(Attendance.enrollment, Attendance.status)
                  .where(Attendance.session == session).tuples())
     return [RosterRow(e, rate=None, marks={session.id: marks[e.id]} if e.id in marks else {}) for e in enrollments]
+
+
+@dataclass
+class WaitingRow:
+    """One person on a cohort's waitlist, with their place in the queue."""
+
+    enrollment: Enrollment
+    position: int
+
+
+def waitlist(cohort):
+    """The people waiting for a seat, in request order, numbered from 1; one query."""
+    query = Enrollment.waiting(cohort).select_extend(Beneficiary).join(Beneficiary)
+    return [WaitingRow(e, n) for n, e in enumerate(query, 1)]
+
+
+def left_waiting(cohort):
+    """The people withdrawn from the waitlist without ever being admitted, the latest first (kept as a trace)."""
+    return (Enrollment.select(Enrollment, Beneficiary).join(Beneficiary)
+            .where((Enrollment.cohort == cohort) & (Enrollment.status == "withdrawn")
+                   & Enrollment.enrolled_on.is_null())
+            .order_by(Enrollment.ended_on.desc(), Enrollment.id.desc()))

@@ -11,7 +11,11 @@ from registry.programs.models import Cohort, CohortTrainer, Program, TrainingSes
 
 
 class TrainingError(ValueError):
-    """A change the training rules do not allow; the message says why."""
+    """A change the training rules do not allow; the message says why, and `field` names the input at fault."""
+
+    def __init__(self, message, field=None):
+        super().__init__(message)
+        self.field = field
 
 
 def _plain(record, names):

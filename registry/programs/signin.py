@@ -60,7 +60,7 @@ def sheet_sessions(cohort, session=None):
 
 
 def signin_sheet(cohort, session=None):
-    """The sheet of one session or the whole cohort: people not waitlisted and enrolled on one of its dates."""
+    """The sheet of one session or the whole cohort: people admitted and enrolled on one of its dates."""
     sessions = sheet_sessions(cohort, session)
     days = [s.held_on for s in sessions]
     people = []
@@ -76,8 +76,8 @@ def signin_sheet(cohort, session=None):
 
 def _listed(cohort):
     b = Beneficiary
-    return (Enrollment.select(Enrollment, b).join(b)
-            .where((Enrollment.cohort == cohort) & (Enrollment.status != "waitlisted"))
+    return (Enrollment.admitted().select_extend(b).join(b)
+            .where(Enrollment.cohort == cohort)
             .order_by(fn.LOWER(b.family_name), fn.LOWER(b.given_name), b.family_name_km, b.given_name_km, b.code))
 
 

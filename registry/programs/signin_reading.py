@@ -164,6 +164,12 @@ def _row_enrollment(number, code_header, code, filled, by_code, seen, errors):
         # The same words for a code that does not exist and one of another cohort: nothing leaks.
         errors.append((number, code_header, _("No participant with this code is enrolled in this cohort.")))
         return None
+    if enrollment.enrolled_on is None:
+        errors.append((number, code_header, _("This participant is on this cohort's waitlist, not admitted: only "
+                                              "admitted people can be marked.") if enrollment.status == "waitlisted"
+                       else _("This participant left this cohort's waitlist without being admitted: only admitted "
+                              "people can be marked.")))
+        return None
     if enrollment.id in seen:
         errors.append((number, code_header, _("This participant is also on row %(row)d.", row=seen[enrollment.id])))
         return None

@@ -34,7 +34,7 @@ def plan_people(n, enrollments, rng, as_of):
     """A PersonPlan per person: near-duplicates and archived records among the people never enrolled."""
     first = {}
     for e in enrollments:
-        if e.person not in first or e.enrolled_on < first[e.person].enrolled_on:
+        if e.person not in first or e.requested_on < first[e.person].requested_on:
             first[e.person] = e
     provinces, start = Weighted(words.PROVINCES), add_years(as_of, -3) - timedelta(days=60)
     plans = []
@@ -44,7 +44,7 @@ def plan_people(n, enrollments, rng, as_of):
             plans.append(PersonPlan(day_between(rng, start, as_of), provinces.draw(rng)))
         else:
             province = e.cohort.province if rng.random() < LIVES_NEAR_COHORT else provinces.draw(rng)
-            plans.append(PersonPlan(e.enrolled_on - timedelta(days=rng.randint(0, 60)), province))
+            plans.append(PersonPlan(e.requested_on - timedelta(days=rng.randint(0, 60)), province))
     free = [person for person in range(n) if person not in first]
     rng.shuffle(free)
     free = _add_twins(plans, free, round(DUPLICATE_SHARE * n), rng, as_of)

@@ -4,6 +4,11 @@ Everything is planned in memory first (ids given, so that later rows can point a
 then written as rows by registry.synthetic.rows. Each enrollment is consistent with its cohort and
 with the day the data stands at (as_of): dates in order, marks only on sessions held (not cancelled)
 while it was open, completion only where the program's rule holds or with a written override.
+
+Some cohorts fill up and keep a waitlist, as the services make one: people who asked after the
+last seat was taken wait with no enrollment date (enrolled_on None); a seat freed by someone who
+left is given to one of them on a later session's day (their enrollment date); the others are
+withdrawn from the waitlist, or, in a cohort that has not ended, still wait.
 """
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -24,6 +29,10 @@ ONGOING = {"active": 90, "dropped_out": 7, "withdrawn": 3}  # cohorts still runn
 ATTENDERS = {(84, 6, 3, 7): 70, (74, 8, 6, 12): 25, (55, 8, 7, 30): 5}
 FIXED_SHARE = 0.75  # completers below the rule who in fact came (their absences were wrong), the rest overridden
 MARK_CODES = {"P": "present", "L": "late", "E": "excused", "A": "absent"}
+WAITLIST_SHARE, WAITING = 0.2, (1, 5)  # cohorts that filled up and kept a waitlist; people waiting on each
+ADMITTED_SHARE = 0.6  # seats freed by leavers that went to someone waiting
+WAITLIST_REASONS = ["No seat came free before the cohort ended", "Found work while waiting", "Joined another cohort",
+                    "Moved to another province"]
 
 
 @dataclass(slots=True)
@@ -40,6 +49,7 @@ class CohortPlan:
     hours: Decimal = Decimal(3)  # of each session
     first_session: int = 0  # the id of its first session; the others follow
     trainers: list = field(default_factory=list)  # user ids
+    full: int | None = None  # the seats, when the cohort filled up and kept a waitlist (its capacity then)
 
     @property
     def start(self):
@@ -54,12 +64,18 @@ class CohortPlan:
 
 @dataclass(slots=True)
 class EnrollmentPlan:
-    """An enrollment to insert, with its marks from session join on (one letter each, "-" cancelled, "." none)."""
+    """An enrollment to insert, with its marks from session join on (one letter each, "-" cancelled, "." none).
+
+    requested_on is the day asked for; enrolled_on the day of the seat (the same day unless the person
+    waited: then the day of admission, or None when never admitted).
+    """
 
     id: int
     person: int  # an index into the people plan
     cohort: CohortPlan
-    enrolled_on: date
+    enrolled_on: date | None
+    requested_on: date | None = None  # defaults to enrolled_on
+    waited: bool = False  # put on the waitlist first
     status: str = "enrolled"
     ended_on: date | None = None
     join: int = 0
@@ -68,6 +84,10 @@ class EnrollmentPlan:
     override: str = ""
     pre: Decimal | None = None
     post: Decimal | None = None
+
+    def __post_init__(self):
+        if self.requested_on is None:
+            self.requested_on = self.enrolled_on
 
     @property
     def first_attended(self):
@@ -82,6 +102,8 @@ class EnrollmentPlan:
         """The day of the latest status change."""
         if self.ended_on:
             return self.ended_on
+        if self.status == "waitlisted":
+            return self.requested_on
         return self.first_attended if self.status == "active" else self.enrolled_on
 
 
@@ -196,7 +218,12 @@ def settle(number, person, cohort, rng, as_of):
     held = cohort.held
     join = rng.randint(1, 2) if held >= 4 and rng.random() < LATE_SHARE else 0
     enrolled_on = cohort.days[join] if join else min(cohort.start - timedelta(days=rng.randint(0, 21)), as_of)
-    e = EnrollmentPlan(number, person, cohort, enrolled_on, join=join)
+    return _attend(EnrollmentPlan(number, person, cohort, enrolled_on, join=join), rng, as_of)
+
+
+def _attend(e, rng, as_of):
+    """Settle a seated enrollment from its first session (join) on: status, leaving, marks, scores."""
+    cohort, held, join = e.cohort, e.cohort.held, e.join
     e.status = weighted(rng, ENDED if cohort.end <= as_of else ONGOING) if held > join else "enrolled"
     stop = held
     if e.status in ("dropped_out", "withdrawn"):
@@ -222,6 +249,53 @@ def settle(number, person, cohort, rng, as_of):
 
 
 def plan_enrollments(cohorts, n, rng, as_of):
-    """Every enrollment, in cohort order."""
-    return [settle(number, person, cohort, rng, as_of)
-            for number, (person, cohort) in enumerate(assign_seats(cohorts, n, rng), 1)]
+    """Every enrollment, in cohort order, then the waitlists of the cohorts that filled up."""
+    enrollments = [settle(number, person, cohort, rng, as_of)
+                   for number, (person, cohort) in enumerate(assign_seats(cohorts, n, rng), 1)]
+    return enrollments + plan_waitlists(cohorts, enrollments, n, rng, as_of)
+
+
+def plan_waitlists(cohorts, enrollments, n, rng, as_of):
+    """The people waiting on the cohorts that filled up (chosen among people with no other enrollment)."""
+    by_cohort = {}
+    for e in enrollments:
+        by_cohort.setdefault(e.cohort.id, []).append(e)
+    free = sorted(set(range(n)) - {e.person for e in enrollments})
+    rng.shuffle(free)
+    waiting, number = [], len(enrollments)
+    for cohort in cohorts:
+        seated = by_cohort.get(cohort.id, [])
+        if not seated or not free or rng.random() >= WAITLIST_SHARE:
+            continue
+        cohort.full = len(seated)
+        # They asked once every seat was taken: after the last seated person's request.
+        asked = max(e.requested_on for e in seated)
+        leavers = sorted((e.ended_on for e in seated if e.status in ("dropped_out", "withdrawn")), reverse=True)
+        for _ in range(min(rng.randint(*WAITING), len(free))):
+            requested_on = asked + timedelta(days=rng.randint(0, 3))
+            if requested_on > min(as_of, cohort.end):
+                break
+            number += 1
+            seat = leavers.pop() if leavers and rng.random() < ADMITTED_SHARE else None
+            waiting.append(_wait(number, free.pop(), cohort, requested_on, seat, rng, as_of))
+    return waiting
+
+
+def _wait(number, person, cohort, requested_on, freed_on, rng, as_of):
+    """One person on a waitlist, admitted or not.
+
+    Admitted on the first session held after the seat freed on freed_on (when one was, and such a
+    session took place by as_of); else withdrawn from the waitlist or, while the cohort runs, waiting.
+    """
+    after = max(freed_on, requested_on) if freed_on else None
+    join = next((i for i in range(cohort.held) if after and cohort.days[i] > after and i not in cohort.cancelled),
+                None)
+    if join is not None:
+        return _attend(EnrollmentPlan(number, person, cohort, cohort.days[join], requested_on=requested_on,
+                                      waited=True, join=join), rng, as_of)
+    e = EnrollmentPlan(number, person, cohort, None, requested_on=requested_on, waited=True, status="waitlisted")
+    if cohort.end > as_of and rng.random() < 0.7:
+        return e  # still waiting
+    e.status, e.reason = "withdrawn", rng.choice(WAITLIST_REASONS)
+    e.ended_on = min(requested_on + timedelta(days=rng.randint(1, 30)), as_of, cohort.end)  # never before asked
+    return e

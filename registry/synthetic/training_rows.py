@@ -32,8 +32,10 @@ def insert_cohorts(cohorts, officers, province_names, rng):
         key = (c.program, c.province, c.start.year)
         numbers[key] = numbers.get(key, 0) + 1
         name = f"{words.PROGRAMS[c.program][0]} {province_names[c.province]} {c.start.year}-{numbers[key]}"
-        rows.append((c.id, c.program + 1, name, rng.choice(words.VENUES), c.province, c.start, c.end,
-                     c.size + rng.choice((0, 0, 2, 5)), officers[c.province], _at(c.start - timedelta(days=30), 3)))
+        venue, spare = rng.choice(words.VENUES), rng.choice((0, 0, 2, 5))
+        capacity = c.full or c.size + spare  # a cohort with a waitlist has every seat taken
+        rows.append((c.id, c.program + 1, name, venue, c.province, c.start, c.end, capacity, officers[c.province],
+                     _at(c.start - timedelta(days=30), 3)))
     bulk(Cohort, fields, rows)
     return bulk(CohortTrainer, [CohortTrainer.cohort, CohortTrainer.trainer],
                 [(c.id, trainer) for c in cohorts for trainer in c.trainers])
@@ -58,14 +60,18 @@ def insert_sessions(cohorts, rng, echo=None):
 
 
 def insert_enrollments(enrollments, person_ids, echo=None):
-    """The enrollments, with a reason for those who left and an override where the rule did not hold."""
-    fields = [Enrollment.id, Enrollment.beneficiary, Enrollment.cohort, Enrollment.enrolled_on, Enrollment.status,
-              Enrollment.status_on, Enrollment.ended_on, Enrollment.leave_reason, Enrollment.override_reason,
-              Enrollment.assessment_passed, Enrollment.pre_score, Enrollment.post_score, Enrollment.created_at]
+    """The enrollments, with a reason for those who left and an override where the rule did not hold.
+
+    enrolled_on is None for people who never left a waitlist, as the services leave it.
+    """
+    fields = [Enrollment.id, Enrollment.beneficiary, Enrollment.cohort, Enrollment.requested_on,
+              Enrollment.enrolled_on, Enrollment.status, Enrollment.status_on, Enrollment.ended_on,
+              Enrollment.leave_reason, Enrollment.override_reason, Enrollment.assessment_passed, Enrollment.pre_score,
+              Enrollment.post_score, Enrollment.created_at]
     assessed = {n for n, program in enumerate(words.PROGRAMS) if program[4]}
-    rows = ((e.id, person_ids[e.person], e.cohort.id, e.enrolled_on, e.status, e.status_on, e.ended_on, e.reason,
-             e.override, True if e.status == "completed" and e.cohort.program in assessed else None, e.pre, e.post,
-             _at(e.enrolled_on, 2, e.id % 60)) for e in enrollments)
+    rows = ((e.id, person_ids[e.person], e.cohort.id, e.requested_on, e.enrolled_on, e.status, e.status_on,
+             e.ended_on, e.reason, e.override, e.status == "completed" and e.cohort.program in assessed or None,
+             e.pre, e.post, _at(e.requested_on, 2, e.id % 60)) for e in enrollments)
     return bulk(Enrollment, fields, rows, len(enrollments), echo)
 
 
@@ -73,7 +79,15 @@ def change_rows(enrollments, officers):
     """Each enrollment's status changes, as the services record them (a generator)."""
     for e in enrollments:
         officer, trainer = officers[e.cohort.province], e.cohort.trainers[0]
-        yield e.id, "", "enrolled", e.enrolled_on, "", officer, _at(e.enrolled_on, 2)
+        if e.waited:
+            yield e.id, "", "waitlisted", e.requested_on, "", officer, _at(e.requested_on, 2)
+            if e.enrolled_on is None:  # never admitted: still waiting, or withdrawn from the waitlist
+                if e.ended_on:
+                    yield e.id, "waitlisted", e.status, e.ended_on, e.reason, officer, _at(e.ended_on, 10)
+                continue
+            yield e.id, "waitlisted", "enrolled", e.enrolled_on, "", officer, _at(e.enrolled_on, 8)
+        else:
+            yield e.id, "", "enrolled", e.enrolled_on, "", officer, _at(e.enrolled_on, 2)
         before, started = "enrolled", e.first_attended
         if started:
             yield e.id, before, "active", started, "", trainer, _at(started, 9, 30)

@@ -219,3 +219,68 @@ def test_scores_alone_and_a_cleared_assessment_are_accepted(api, class_of_two):
     assert officer.patch(url, json={"assessment_passed": True}).get_json()["pre_score"] == 40
     cleared = officer.patch(url, json={"assessment_passed": None})
     assert cleared.status_code == 200 and cleared.get_json()["assessment_passed"] is None
+
+
+# The waitlist over the API
+
+@pytest.fixture
+def full_class(api, create_cohort, create_beneficiary):
+    """A cohort of one seat taken by Ana on its first day, with Bo on its waitlist; the officer's client."""
+    today = date.today()
+    cohort = create_cohort(capacity=1, start_on=today - timedelta(days=30), end_on=today + timedelta(days=30),
+                           days=[today - timedelta(days=20), today - timedelta(days=5)])
+    officer = api("officer")
+    url = f"/api/v1/cohorts/{cohort.id}/enrollments"
+    start = (today - timedelta(days=30)).isoformat()
+    seated = officer.post(url, json={"beneficiary": create_beneficiary(given_name="Ana").code, "enrolled_on": start})
+    waiting = officer.post(url, json={"beneficiary": create_beneficiary(given_name="Bo").code, "enrolled_on": start})
+    return cohort, officer, seated.get_json(), waiting.get_json()
+
+
+def test_the_enrollment_answer_says_whether_the_person_waits(full_class):
+    _cohort, _officer, seated, waiting = full_class
+    start = (date.today() - timedelta(days=30)).isoformat()
+    assert (seated["status"], seated["requested_on"], seated["enrolled_on"]) == ("enrolled", start, start)
+    assert (waiting["status"], waiting["requested_on"], waiting["enrolled_on"]) == ("waitlisted", start, None)
+
+
+def test_admitting_over_the_api_is_refused_while_full_then_dates_the_enrollment(full_class):
+    cohort, officer, seated, waiting = full_class
+    url = f"/api/v1/enrollments/{waiting['id']}"
+    today = date.today()
+    full = officer.patch(url, json={"status": "enrolled", "on": today.isoformat()})
+    assert full.status_code == 409 and full.get_json()["fields"].keys() == {"status"}
+    assert "The cohort is full" in full.get_json()["error"]
+    left = officer.patch(f"/api/v1/enrollments/{seated['id']}", json={"status": "withdrawn", "reason": "Moved"})
+    assert left.status_code == 200
+    for day in ("2026-13-01", "yesterday"):
+        assert officer.patch(url, json={"status": "enrolled", "on": day}).get_json()["fields"].keys() == {"on"}
+    for day in (today - timedelta(days=31), today + timedelta(days=1)):
+        refused = officer.patch(url, json={"status": "enrolled", "on": day.isoformat()})
+        assert refused.status_code == 422 and refused.get_json()["fields"].keys() == {"on"}
+    admitted = officer.patch(url, json={"status": "enrolled", "on": (today - timedelta(days=10)).isoformat()})
+    assert admitted.status_code == 200
+    body = admitted.get_json()
+    assert (body["status"], body["requested_on"], body["enrolled_on"]) == (
+        "enrolled", waiting["requested_on"], (today - timedelta(days=10)).isoformat())
+    listed = officer.get(f"/api/v1/cohorts/{cohort.id}/enrollments").get_json()["items"]
+    assert [(e["status"], e["enrolled_on"] is None) for e in listed] == [("withdrawn", False), ("enrolled", False)]
+
+
+def test_someone_waiting_cannot_be_marked_over_the_api(full_class):
+    cohort, officer, seated, waiting = full_class
+    session = TrainingSession.select().where(TrainingSession.cohort == cohort).order_by(TrainingSession.held_on).get()
+    response = officer.put(f"/api/v1/sessions/{session.id}/attendance", json={"marks": [
+        {"beneficiary": seated["beneficiary"], "status": "present"},
+        {"beneficiary": waiting["beneficiary"], "status": "present"}]})
+    assert response.status_code == 422
+    assert response.get_json()["fields"] == {"marks[1].beneficiary": "On the waitlist, not admitted."}
+    assert Attendance.select().count() == 0
+
+
+def test_withdrawing_from_the_waitlist_over_the_api_keeps_enrolled_on_null(full_class):
+    _cohort, officer, _seated, waiting = full_class
+    url = f"/api/v1/enrollments/{waiting['id']}"
+    assert officer.patch(url, json={"status": "withdrawn"}).get_json()["fields"].keys() == {"reason"}
+    body = officer.patch(url, json={"status": "withdrawn", "reason": "Found work"}).get_json()
+    assert (body["status"], body["enrolled_on"], body["ended_on"]) == ("withdrawn", None, date.today().isoformat())

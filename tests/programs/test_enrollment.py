@@ -52,8 +52,9 @@ def test_enroll_many_reports_what_it_skipped(officer, create_cohort, create_bene
     cohort = create_cohort(capacity=1)
     people = [person(create_beneficiary, n) for n in range(2)]
     enrolling.enroll(cohort, people[0], DAYS[0], officer)
-    done, waiting, skipped = enrolling.enroll_many(cohort, people, DAYS[0], officer)
-    assert (len(done), len(waiting), [b.id for b, _why in skipped]) == (0, 1, [people[0].id])
+    plan = enrolling.enroll_many(cohort, people, DAYS[0], officer, may_wait={people[1].code})
+    assert (plan.seated, plan.waiting, [b.id for b, _why in plan.skipped]) == ([], [people[1]], [people[0].id])
+    assert [e.status for e in plan.enrollments] == ["waitlisted"]
 
 
 @pytest.mark.parametrize("marks, expected", [

@@ -9,7 +9,9 @@ from openpyxl import load_workbook
 from exports.reading import read_rows
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
-from registry.programs.models import Attendance, Enrollment, TrainingSession
+from registry.programs import enrollment as enrolling
+from registry.programs.models import Attendance, Cohort, Enrollment, TrainingSession
+from registry.programs.seats import seats_taken
 from registry.programs.services import TrainingError, cancel_session
 from registry.programs.signin import record_signin_sheet, signin_sheet, signin_workbook
 from registry.programs.signin_reading import read_mark, read_signin_sheet
@@ -293,11 +295,24 @@ def test_all_sessions_or_none_when_one_fails_at_the_save(app_ctx, cohort, people
     assert Attendance.select().count() == 0
 
 
-def test_the_sheet_lists_people_not_waitlisted_and_enrolled_on_its_dates(app_ctx, cohort, people,
-                                                                        create_beneficiary, enroll):
-    waiting = create_beneficiary(family_name="An", given_name="Bopha", date_of_birth=date(1998, 2, 2))
-    enroll(cohort, waiting, on=START)
-    Enrollment.update(status="waitlisted").where(Enrollment.beneficiary == waiting).execute()
+def wait_in(cohort, beneficiary, user, withdrawn_on=None):
+    """Put someone on the cohort's waitlist (the cohort is made full first), withdrawn from it on a day if given."""
+    capacity = Cohort.get_by_id(cohort.id).capacity
+    Cohort.update(capacity=seats_taken(cohort)).where(Cohort.id == cohort.id).execute()
+    enrollment = enrolling.enroll(cohort, beneficiary, START, user)
+    Cohort.update(capacity=capacity).where(Cohort.id == cohort.id).execute()
+    assert enrollment.status == "waitlisted" and enrollment.enrolled_on is None
+    if withdrawn_on:
+        enrolling.change_status(enrollment, "withdrawn", withdrawn_on, user, reason="Found work")
+    return enrollment
+
+
+def test_the_sheet_lists_admitted_people_enrolled_on_its_dates(app_ctx, cohort, people, create_beneficiary, enroll,
+                                                               registrar):
+    user = User.get_by_id(registrar.id)
+    wait_in(cohort, create_beneficiary(family_name="An", given_name="Bopha", date_of_birth=date(1998, 2, 2)), user)
+    wait_in(cohort, create_beneficiary(family_name="Bun", given_name="Rith", date_of_birth=date(1997, 2, 2)), user,
+            withdrawn_on=DAYS[2])  # withdrawn while waiting: never on a sheet, though "open" until then
     late = create_beneficiary(family_name="Ly", given_name="Vanna", date_of_birth=date(2000, 1, 1))
     enroll(cohort, late, on=DAYS[2])
     whole = signin_sheet(cohort)
@@ -305,6 +320,38 @@ def test_the_sheet_lists_people_not_waitlisted_and_enrolled_on_its_dates(app_ctx
     assert whole.people[2].closed == {DAYS[0], DAYS[1]}
     first = signin_sheet(cohort, sessions_of(cohort)[D1])
     assert [p.name for p in first.people] == ["Chea Dara", "Keo Sophea", "Sok Chanthy"]
+
+
+def test_someone_admitted_from_the_waitlist_is_on_the_sheet_from_the_day_of_admission(app_ctx, cohort, people,
+                                                                                    create_beneficiary, registrar):
+    user = User.get_by_id(registrar.id)
+    waiting = wait_in(cohort, create_beneficiary(family_name="An", given_name="Bopha", date_of_birth=date(1998, 2, 2)),
+                      user)
+    enrolling.change_status(waiting, "enrolled", DAYS[1], user)
+    row = next(p for p in signin_sheet(cohort).people if p.name == "An Bopha")
+    assert row.closed == {DAYS[0]}  # asked for on START, seated on the second session's day
+
+
+def test_a_waitlisted_code_on_an_uploaded_sheet_is_named_by_row_and_column(as_trainer, app, cohort, people,
+                                                                          create_beneficiary, registrar):
+    with app.app_context():
+        user = User.get_by_id(registrar.id)
+        waiting = wait_in(cohort, create_beneficiary(family_name="An", given_name="Bopha",
+                                                     date_of_birth=date(1998, 2, 2)), user)
+        gone = wait_in(cohort, create_beneficiary(family_name="Bun", given_name="Rith", date_of_birth=date(1997, 2, 2)),
+                       user, withdrawn_on=DAYS[2])
+        codes = (waiting.beneficiary.code, gone.beneficiary.code)
+    sheet = download(as_trainer, cohort)
+    listed = {cell.value for cell in load_workbook(io.BytesIO(sheet)).worksheets[0]["A"]}
+    assert people["Sok"].code in listed and not listed & set(codes)
+    data = fill(sheet, {(people["Sok"].code, D1): "P"},
+                rows=[{"Code": codes[0], D1: "P"}, {"Code": codes[1], D2: "P"}])
+    page = upload(as_trainer, cohort, data).get_data(as_text=True)
+    assert ("<td>5</td><td>Code</td><td>This participant is on this cohort&#39;s waitlist, not admitted: only "
+            "admitted people can be marked.</td>") in page
+    assert ("<td>6</td><td>Code</td><td>This participant left this cohort&#39;s waitlist without being admitted: "
+            "only admitted people can be marked.</td>") in page
+    assert recorded() == {}  # nothing saved while a row is wrong, Sok's good mark included
 
 
 # Files that are not sign-in sheets

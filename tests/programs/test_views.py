@@ -137,7 +137,10 @@ def test_enroll_by_codes_and_change_status(client, auth, create_cohort, create_b
     for n in range(2):
         create_beneficiary(given_name=f"P{n}", date_of_birth=date(1990 + n, 1, 1))
     auth.login_as("officer")
-    client.post(f"/cohorts/{cohort.id}/enroll", data={"codes": "br-000001\nBR-000002", "enrolled_on": "2026-03-02"})
+    data = {"codes": "br-000001\nBR-000002", "enrolled_on": "2026-03-02"}
+    page = client.post(f"/cohorts/{cohort.id}/enroll", data=data).get_data(as_text=True)
+    assert "nothing is saved yet" in page and Enrollment.select().count() == 0  # BR-000002 would wait: asked first
+    client.post(f"/cohorts/{cohort.id}/enroll", data={**data, "waitlist": "BR-000002", "confirm": "y"})
     assert [e.status for e in Enrollment.select().order_by(Enrollment.id)] == ["enrolled", "waitlisted"]
     first = Enrollment.select().order_by(Enrollment.id).first()
     page = client.post(f"/cohorts/{cohort.id}/enrollments/{first.id}", data={
