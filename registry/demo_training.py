@@ -83,23 +83,38 @@ def _finish(cohort, enrollments, admin, end):
 
 
 def _follow_up(cohort, officer, rng, today):
-    """Follow-ups of the completers whose 3- and 6-month windows have passed; a few are left overdue."""
+    """Follow-ups of the completers whose 3- and 6-month windows have passed; a few are left overdue, some of them
+    tried without reaching the person. People without consent to follow-up contact are never called."""
     from registry.outcomes.models import FollowUpDue
     from registry.outcomes.services import record_follow_up
 
-    dues = (FollowUpDue.select().join(Enrollment).where((Enrollment.cohort == cohort) & (FollowUpDue.due_on < today))
+    dues = (FollowUpDue.select().join(Enrollment).join(Beneficiary)
+            .where((Enrollment.cohort == cohort) & (FollowUpDue.due_on < today) & Beneficiary.consent_follow_up)
             .order_by(FollowUpDue.due_on))
     for number, due in enumerate(dues):
-        if number % 4 == 0:
-            continue  # left overdue: the due list has something to show
+        if number % 4 == 0:  # left overdue: the due list has something to show
+            if number % 8 == 0:  # called, not reached: the due list says when
+                record_follow_up(due.enrollment.beneficiary, {"followed_on": min(due.due_on, today), "reached": False,
+                                                              "method": "phone"}, officer, due.enrollment,
+                                 due.window_months)
+            continue
         on = min(due.due_on + timedelta(days=rng.randint(0, 10)), today)
-        status = rng.choice(["wage_employed", "wage_employed", "self_employed", "unemployed", "migrated_abroad"])
-        values = {"followed_on": on, "reached": True, "method": rng.choice(["phone", "visit"]), "status": status}
-        if status in ("wage_employed", "self_employed"):
-            values.update(job_started_on=due.enrollment.ended_on + timedelta(days=rng.randint(5, 40)),
-                          employer=rng.choice(["Garment factory", "Guesthouse", "Own stall"]),
-                          related_to_training=True, currency="KHR",
-                          monthly_income=Decimal(rng.choice([600000, 800000, 1000000])))
-        if status == "migrated_abroad":
-            values.update(country="Thailand", regular_channels=rng.random() < 0.5)
-        record_follow_up(due.enrollment.beneficiary, values, officer, due.enrollment, due.window_months)
+        record_follow_up(due.enrollment.beneficiary, _work_now(due.enrollment, on, rng), officer, due.enrollment,
+                         due.window_months)
+
+
+def _work_now(enrollment, on, rng):
+    """What a reached completer says, as the follow-up form asks it: a job's start, an income (0 if none)."""
+    status = rng.choice(["wage_employed", "wage_employed", "self_employed", "unemployed", "migrated_abroad"])
+    values = {"followed_on": on, "reached": True, "method": rng.choice(["phone", "visit"]), "status": status,
+              "monthly_income": Decimal(0), "currency": None}
+    if status in ("wage_employed", "self_employed"):
+        values.update(job_started_on=enrollment.ended_on + timedelta(days=rng.randint(5, 40)),
+                      employer=rng.choice(["Garment factory", "Guesthouse", "Own stall"]),
+                      related_to_training=True, currency="KHR",
+                      monthly_income=Decimal(rng.choice([600000, 800000, 1000000])))
+        values["job_started_on"] = min(values["job_started_on"], on)
+    if status == "migrated_abroad":
+        values.update(country="Thailand", regular_channels=rng.random() < 0.5,
+                      monthly_income=Decimal(rng.choice([250, 300])), currency="USD")
+    return values

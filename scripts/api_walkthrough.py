@@ -294,6 +294,8 @@ def record_follow_ups(api, token, cohort, people, today):
             body.update(monthly_income=income, currency="USD", employer=employer, sector="Garment",
                         related_to_training=True, hours_per_week=48 if work == "wage_employed" else 30,
                         job_started_on=min(completed_on + timedelta(days=2), on).isoformat())
+        else:
+            body["monthly_income"] = 0  # no work, no earnings: 0, not blank (a blank is left out of EG.6-11)
         path = f"/beneficiaries/{person['code']}/follow-ups"
         status, follow_up = api.call("POST", path, token, 201, body)
         earning = f", {follow_up['monthly_income']:g} {follow_up['currency']}/month" if income is not None else ""

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from registry.auth.models import User
+from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
 from tests.conftest import PASSWORD
@@ -16,7 +17,7 @@ CALLERS = ("anonymous", "admin", "officer", "outsider", "trainer", "other_traine
 
 @pytest.fixture
 def world(app, create_beneficiary, create_cohort, enroll, create_user, registrar):
-    """Participants BR-000001 (enrolled, in cohort 1 with session 1) and BR-000002 (a completed graduate)."""
+    """Participants BR-000001 (enrolled, in cohort 1 with session 1) and BR-000002 (a graduate, follow-up 1)."""
     trainer = create_user("trainer", username="assigned")
     person = create_beneficiary(phone="+85512345678")
     graduate = create_beneficiary(given_name="Sokha")
@@ -28,6 +29,8 @@ def world(app, create_beneficiary, create_cohort, enroll, create_user, registrar
         done = enroll(cohort, graduate, on=start)
         enrolling.change_status(Enrollment.get_by_id(done.id), "completed", TODAY - timedelta(days=1),
                                 User.get_by_id(registrar.id), override_reason="test")
+        record_follow_up(graduate, {"followed_on": TODAY, "reached": False, "method": "phone"},
+                         User.get_by_id(registrar.id))
     return {"code": person.code, "graduate": graduate.code, "trainer": trainer}
 
 

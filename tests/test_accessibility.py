@@ -194,6 +194,7 @@ def _switch_language(client, language):
 def _extra_pages(world):
     """Pages that show more with a query or another record than the route's sample URL does."""
     return [f"/beneficiaries/{world['code']}/merge?other={world['graduate']}", f"/follow-ups/new/{world['graduate']}",
+            f"/beneficiaries/{world['graduate']}",  # a timeline with a follow-up to correct or delete
             "/beneficiaries/?q=Sok", "/reports/people?indicator=CUSTOM-1", "/cohorts/1/signin?session=1",
             "/api/v1/docs"]
 

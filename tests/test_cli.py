@@ -68,6 +68,9 @@ def test_seed_demo_loads_once_and_prints_logins(runner):
 
     assert FollowUp.select().count() > 0
     assert FollowUpDue.select().where(FollowUpDue.follow_up.is_null()).count() > 0  # some still due
+    assert FollowUpDue.select().where(FollowUpDue.last_tried_on.is_null(False)).count() > 0  # tried, not reached
+    declined = Beneficiary.get(Beneficiary.code == "BR-000018")  # no consent to follow-up contact: never called
+    assert not declined.consent_follow_up and FollowUp.select().where(FollowUp.beneficiary == declined).count() == 0
     statuses = {e.status for e in Enrollment.select()}
     assert {"completed", "dropped_out", "active", "waitlisted"} <= statuses
     waited = {e.id: e for e in Enrollment.select().where((Enrollment.requested_on != Enrollment.enrolled_on)

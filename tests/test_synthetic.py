@@ -169,18 +169,25 @@ def test_follow_ups_and_those_due_follow_the_completions(generated):
     assert {(d.enrollment_id, d.window_months, d.due_on) for d in dues} == expected
     follow_ups = list(FollowUp.select(FollowUp, Enrollment).join(Enrollment))
     assert follow_ups
-    first = {}
+    reached, tried = {}, {}
     for f in follow_ups:
         e = f.enrollment
         assert e.status == "completed" and f.beneficiary_id == e.beneficiary_id
         assert e.ended_on <= f.followed_on <= today
-        assert (f.status is not None) == f.reached
-        first.setdefault((e.id, f.window_months), f.id)
-    for due in dues:
-        assert due.follow_up_id == first.get((due.enrollment_id, due.window_months))
+        assert (f.status is not None) == f.reached == (f.monthly_income is not None)  # 0 when none, as the form asks
+        if f.status in ("wage_employed", "self_employed"):
+            assert f.job_started_on or f.job_before_training
+        if f.reached:
+            reached.setdefault(e.id, []).append((f.window_months, f.followed_on, f.id))
+        else:
+            tried[(e.id, f.window_months)] = max(f.followed_on, tried.get((e.id, f.window_months), f.followed_on))
+    for due in dues:  # closed by the first reached follow-up of its window or the nearest later one
+        closing = sorted(r for r in reached.get(due.enrollment_id, []) if r[0] >= due.window_months)
+        assert due.follow_up_id == (closing[0][2] if closing else None)
+        assert due.last_tried_on == tried.get((due.enrollment_id, due.window_months))
     declined = {p.id for p in Beneficiary.select().where(~Beneficiary.consent_follow_up)}
     assert declined and not any(f.beneficiary_id in declined for f in follow_ups)
-    currencies = {f.currency for f in follow_ups if f.monthly_income is not None}
+    currencies = {f.currency for f in follow_ups if f.monthly_income}
     assert currencies == {"KHR", "USD"}
     assert any(f.status == "migrated_abroad" and f.country for f in follow_ups)
 

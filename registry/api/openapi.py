@@ -103,6 +103,12 @@ def _schemas():
         "FollowUp": _output(object_schema({k: v for k, v in f.FIELDS.items() if k != "window"}, read_only={
             "id": integer, "beneficiary": string, "window": {**integer, "nullable": True}})),
         "FollowUpInput": object_schema(f.FIELDS, required=("on", "reached", "method")),
+        "FollowUpChange": object_schema({**f.FIELDS, **f.REASON}, required=("reason",)),
+        "FollowUpDeleteInput": object_schema(f.REASON, required=("reason",)),
+        "FollowUpDeleted": {"type": "object", "additionalProperties": False,
+                            "required": ["id", "beneficiary", "deleted_at", "reason"],
+                            "properties": {"id": integer, "beneficiary": string,
+                                           "deleted_at": {**string, "format": "date-time"}, "reason": string}},
         "IndicatorReport": {"type": "object", "required": ["start", "end", "indicators"], "properties": {
             "start": day, "end": day, "indicators": {"type": "array", "items": {
                 "type": "object", "required": ["code", "title", "title_km", "kind", "numerator", "denominator",
@@ -152,6 +158,7 @@ def _paths():
     cohort = _parameter("cohort_id", "path", {"type": "integer"})
     session = _parameter("session_id", "path", {"type": "integer"})
     enrollment = _parameter("enrollment_id", "path", {"type": "integer"})
+    follow_up = _parameter("follow_up_id", "path", {"type": "integer"}, "A follow-up's id (deleted ones: 404).")
     text = {"type": "string", "maxLength": 200}
     writes = (400, 401, 403, 404, 409, 422)
     return {
@@ -176,6 +183,13 @@ def _paths():
         "/api/v1/beneficiaries/{code}/follow-ups": {
             "post": _operation("Record a follow-up after training", _ref("FollowUp"), 201, _ref("FollowUpInput"),
                                parameters=[code], errors=writes, tag="Outcomes")},
+        "/api/v1/follow-ups/{follow_up_id}": {
+            "patch": _operation("Correct a follow-up (the fields sent over the stored ones; a reason, audited)",
+                                _ref("FollowUp"), body=_ref("FollowUpChange"), parameters=[follow_up],
+                                errors=(400, 401, 403, 404, 422), tag="Outcomes"),
+            "delete": _operation("Delete a follow-up (kept, counted nowhere; a reason, audited)",
+                                 _ref("FollowUpDeleted"), body=_ref("FollowUpDeleteInput"), parameters=[follow_up],
+                                 errors=(400, 401, 403, 404, 422), tag="Outcomes")},
         "/api/v1/programs": {
             "get": _operation("List programs", _ref("ProgramPage"), parameters=PAGE_PARAMETERS, tag="Training"),
             "post": _operation("Create a program (admins)", _ref("Program"), 201, _ref("ProgramInput"),

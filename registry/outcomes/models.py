@@ -32,17 +32,35 @@ class FollowUp(BaseModel):
     country = CharField(max_length=60, default="")
     regular_channels = BooleanField(null=True)
     note = TextField(default="")
+    # "The job or business started before the training": said instead of a start date, never new employment.
+    job_before_training = BooleanField(default=False)
     recorded_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
     created_at = DateTimeField(default=utcnow)
+    updated_at = DateTimeField(null=True)
+    updated_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+", index=False)
+    # A deleted follow-up is kept, with when, who and why, and counts nowhere (see live()).
+    deleted_at = DateTimeField(null=True)
+    deleted_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+", index=False)
+    delete_reason = TextField(default="")
+
+    @classmethod
+    def live(cls, *fields):
+        """The follow-ups not deleted (a query): every read that counts or shows follow-ups starts here."""
+        return cls.select(*fields).where(cls.deleted_at.is_null())
 
 
 class FollowUpDue(BaseModel):
-    """A follow-up due N months after a completion; done when a follow-up answers it."""
+    """A follow-up due N months after a completion (registry.outcomes.windows says when it is closed).
+
+    follow_up is the reached follow-up that closes it (None while it is open) and last_tried_on the
+    last attempt in its window that did not reach the person; services.refresh_due keeps both right.
+    """
 
     enrollment = ForeignKeyField(Enrollment, backref="follow_ups_due", on_delete="CASCADE")
     window_months = IntegerField()
     due_on = DateField(index=True)
     follow_up = ForeignKeyField(FollowUp, null=True, on_delete="SET NULL", backref="+")
+    last_tried_on = DateField(null=True)
 
     class Meta:
         table_name = "follow_up_due"

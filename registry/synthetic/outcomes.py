@@ -1,15 +1,18 @@
 """Synthetic outcomes: follow-ups 3, 6 and 12 months after each completion, the follow-ups due, exchange rates.
 
 The follow-ups due are those registry.outcomes.services.schedule_follow_ups makes on completion
-(one per window, due on the same day that many months later), each answered by the first
-follow-up recorded for its window, as record_follow_up does. A window is called when due, again
-when nobody answered; people keep their job or their life abroad from one call to the next more
-often than not.
+(one per window, due on the same day that many months later), closed or left open by the rule
+the services keep (registry.outcomes.windows: a reached follow-up of the window or a later one
+closes it; the last attempt that did not reach the person is kept). A window is called when due,
+again when nobody answered; people keep their job or their life abroad from one call to the next
+more often than not. What a reached person says follows the follow-up form's rules: a job has a
+start date or started before the training, and an income is always recorded (0 for none).
 """
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 from registry.outcomes.models import WINDOWS, ExchangeRate, FollowUp, FollowUpDue
+from registry.outcomes.windows import Contact, window_state
 from registry.synthetic import vocabulary as words
 from registry.synthetic.bulk import bulk
 from registry.synthetic.draws import Weighted
@@ -20,11 +23,13 @@ SAME_AS_BEFORE = 0.6  # a reached person still in the situation of their previou
 WORK, COUNTRIES = Weighted(words.WORK), Weighted(words.COUNTRIES)
 METHOD, CHANNELS = Weighted({"phone": 75, "visit": 20, "other": 5}), Weighted({True: 45, False: 45, None: 10})
 FIELDS = [FollowUp.id, FollowUp.beneficiary, FollowUp.enrollment, FollowUp.window_months, FollowUp.followed_on,
-          FollowUp.reached, FollowUp.method, FollowUp.status, FollowUp.job_started_on, FollowUp.employer,
+          FollowUp.reached, FollowUp.method, FollowUp.status, FollowUp.job_started_on, FollowUp.job_before_training,
+          FollowUp.employer,
           FollowUp.sector, FollowUp.related_to_training, FollowUp.monthly_income, FollowUp.currency,
           FollowUp.hours_per_week, FollowUp.country, FollowUp.regular_channels, FollowUp.note, FollowUp.recorded_by,
           FollowUp.created_at]
-DUE_FIELDS = [FollowUpDue.enrollment, FollowUpDue.window_months, FollowUpDue.due_on, FollowUpDue.follow_up]
+DUE_FIELDS = [FollowUpDue.enrollment, FollowUpDue.window_months, FollowUpDue.due_on, FollowUpDue.follow_up,
+              FollowUpDue.last_tried_on]
 
 
 def _income(rng, low_khr, high_khr, low_usd, high_usd):
@@ -37,22 +42,23 @@ def _income(rng, low_khr, high_khr, low_usd, high_usd):
 def work_now(e, on, rng):
     """What a reached person says at a follow-up: {status, job, income, migration} values."""
     status = WORK.draw(rng)
-    values = {"status": status}
+    values = {"status": status, "monthly_income": Decimal(0)}  # no work or earnings: 0, as the form asks
     if status in ("wage_employed", "self_employed"):
         draw = rng.random()
         if draw < 0.85:  # found after the training
             values["job_started_on"] = e.ended_on - timedelta(days=30 - rng.randint(0, (on - e.ended_on).days + 30))
         elif draw < 0.95:  # the same job as before
             values["job_started_on"] = e.enrolled_on - timedelta(days=rng.randint(30, 700))
+        else:  # the same job as before, its start not known
+            values["job_before_training"] = True
         values.update(employer=rng.choice(words.EMPLOYERS) if status == "wage_employed" else "",
                       sector=rng.choice(words.SECTORS), related_to_training=rng.random() < 0.65,
                       hours_per_week=Decimal(rng.randint(20, 60)))
-        if rng.random() < 0.9:
+        if rng.random() < 0.9:  # else a business not earning yet
             values.update(_income(rng, 40, 250, 120, 600))
     elif status == "migrated_abroad":
-        values.update(country=COUNTRIES.draw(rng), regular_channels=CHANNELS.draw(rng))
-        if rng.random() < 0.4:
-            values.update(monthly_income=Decimal(rng.randint(250, 900)), currency="USD")
+        values.update(country=COUNTRIES.draw(rng), regular_channels=CHANNELS.draw(rng),
+                      monthly_income=Decimal(rng.randint(250, 900)), currency="USD")
     return values
 
 
@@ -67,7 +73,8 @@ def _still(before, rng):
 def follow_up_row(number, e, person_id, window, on, values, recorded_by, rng):
     """One follow-up as a tuple of FIELDS."""
     row = {"id": number, "beneficiary": person_id, "enrollment": e.id, "window_months": window, "followed_on": on,
-           "reached": values is not None, "method": METHOD.draw(rng) if values else "phone", "employer": "",
+           "reached": values is not None, "method": METHOD.draw(rng) if values else "phone",
+           "job_before_training": False, "employer": "",
            "sector": "", "country": "", "note": "", "recorded_by": recorded_by,
            "created_at": datetime(on.year, on.month, on.day, 3, number % 60), **(values or {})}
     return tuple(row.get(f.name) for f in FIELDS)
@@ -93,20 +100,19 @@ def follow_ups(enrollments, person_ids, unreachable, officers, rng, as_of, first
     for e in enrollments:
         if e.status != "completed":
             continue
-        before, officer = None, officers[e.cohort.province]
+        before, officer, contacts = None, officers[e.cohort.province], []
         for window in WINDOWS:
-            due, answered = add_months(e.ended_on, window), None
-            for on in _window(rng, e, due, as_of) if e.person not in unreachable else ():
+            for on in _window(rng, e, add_months(e.ended_on, window), as_of) if e.person not in unreachable else ():
                 values = None
                 if rng.random() < REACHED:
                     values = _still(before, rng) if before and rng.random() < SAME_AS_BEFORE else work_now(e, on, rng)
                     before = values
                 number = first_id + len(rows)
                 rows.append(follow_up_row(number, e, person_ids[e.person], window, on, values, officer, rng))
-                answered = answered or number  # the first follow-up of a window answers it, as in the service
+                contacts.append(Contact(number, window, on, values is not None))
                 if values:
                     break
-            dues.append((e.id, window, due, answered))
+        dues += [(e.id, window, add_months(e.ended_on, window), *window_state(window, contacts)) for window in WINDOWS]
     return rows, dues
 
 

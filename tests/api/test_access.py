@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from registry.auth.models import User
+from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment, TrainingSession
 from tests.api.conftest import PERSON, ApiClient
@@ -23,6 +24,9 @@ MATRIX = [
     (("PATCH", "/api/v1/beneficiaries/{code}", {"village": "Ou Char"}), (200, 200, 404, 403, 403, 403)),
     (("POST", "/api/v1/beneficiaries/{code}/merge", "duplicate"), (200, 200, 404, 403, 403, 403)),
     (("POST", "/api/v1/beneficiaries/{graduate}/follow-ups", "follow_up"), (201, 201, 404, 403, 403, 403)),
+    (("PATCH", "/api/v1/follow-ups/{follow_up_id}", {"note": "Called twice.", "reason": "Note missing"}),
+     (200, 200, 404, 403, 403, 403)),
+    (("DELETE", "/api/v1/follow-ups/{follow_up_id}", {"reason": "Recorded twice"}), (200, 200, 404, 403, 403, 403)),
     (("GET", "/api/v1/programs", None), (200, 200, 200, 403, 403, 200)),
     (("POST", "/api/v1/programs", {"name": "Motorbike repair"}), (201, 403, 403, 403, 403, 403)),
     (("GET", "/api/v1/cohorts", None), (200, 200, 200, 200, 200, 403)),
@@ -41,7 +45,7 @@ MATRIX = [
 
 @pytest.fixture
 def world(app, create_beneficiary, create_cohort, create_program, enroll, create_user, registrar):
-    """Data in province 02: a participant, a likely duplicate, a graduate, a cohort with a trainer and a session."""
+    """Data in province 02: a participant, a likely duplicate, a graduate with a follow-up, a cohort with a session."""
     trainer = create_user("trainer", username="assigned")
     person = create_beneficiary(phone="+85512345678")
     duplicate = create_beneficiary(given_name="Chanty")
@@ -56,11 +60,13 @@ def world(app, create_beneficiary, create_cohort, create_program, enroll, create
         done = enroll(finished, graduate, on=start - timedelta(days=200))
         enrolling.change_status(Enrollment.get_by_id(done.id), "completed", start - timedelta(days=100),
                                 User.get_by_id(registrar.id), override_reason="test")
+        follow_up = record_follow_up(graduate, {"followed_on": TODAY, "reached": False, "method": "phone"},
+                                     User.get_by_id(registrar.id))
     session = TrainingSession.get(TrainingSession.cohort == cohort)
     program = create_program(name="Hairdressing")
     return {
         "code": person.code, "graduate": graduate.code, "cohort_id": cohort.id, "session_id": session.id,
-        "enrollment_id": enrollment.id,
+        "enrollment_id": enrollment.id, "follow_up_id": follow_up.id,
         "bodies": {
             "new_person": {**PERSON, "given_name": "Bopha", "date_of_birth": "1995-06-01"},
             "duplicate": {"duplicate": duplicate.code},

@@ -41,7 +41,7 @@ def signed_in(app, officer):
         yield officer
 
 
-def test_the_due_list_buckets_and_a_follow_up_takes_its_window_off(signed_in, officer, completer):
+def test_the_due_list_buckets_and_a_reached_follow_up_takes_its_window_off(signed_in, officer, completer):
     enrollment = completer(add_months(TODAY, -3) + timedelta(days=3), given_name="Soon")  # 3-month due in 3 days
     late = completer(add_months(TODAY, -3) - timedelta(days=10), given_name="Late", date_of_birth=date(1980, 1, 1))
     listed = {(d.enrollment_id, d.window_months): queries.bucket_of(d.due_on) for d in queries.due_list()}
@@ -49,6 +49,10 @@ def test_the_due_list_buckets_and_a_follow_up_takes_its_window_off(signed_in, of
     assert [d.enrollment_id for d in queries.due_list(bucket="overdue")] == [late.id]
     services.record_follow_up(late.beneficiary, {"followed_on": TODAY, "reached": False, "method": "phone"},
                               officer, late, 3)
+    still = {d.enrollment_id: d.last_tried_on for d in queries.due_list()}
+    assert still == {late.id: TODAY, enrollment.id: None}  # not reached: still due, and it says when it was tried
+    services.record_follow_up(late.beneficiary, {"followed_on": TODAY, "reached": True, "method": "phone",
+                                                 "status": "unemployed", "monthly_income": 0}, officer, late, 3)
     assert [d.enrollment_id for d in queries.due_list()] == [enrollment.id]
 
 
