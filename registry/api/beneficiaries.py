@@ -61,8 +61,8 @@ REQUIRED = ("sex", "province", "category")
 READ_ONLY = {"code": {"type": "string"}, "status": {"type": "string", "enum": list(choices.STATUS)},
              "merged_into": {"type": "string", "nullable": True},
              "consent_withdrawn_on": {"type": "string", "format": "date", "nullable": True,
-                                      "description": "The day consent was withdrawn; null unless withdrawn now. "
-                                                     "Set by POST .../consent/withdrawal, cleared by POST .../consent."}}
+                                      "description": "The day consent was withdrawn; null unless withdrawn now. Set by "
+                                                     "POST .../consent/withdrawal, cleared by POST .../consent."}}
 # POST /beneficiaries/<code>/consent: consent given now (a scope left out is not given), and the day.
 CONSENT_FIELDS = {
     "consent_data_use": Field("boolean", nullable=False), "consent_follow_up": Field("boolean", nullable=False),
