@@ -67,6 +67,7 @@ def _init_extensions(app):
 
 def _register_blueprints(app):
     from registry.auth.views import bp as auth_bp
+    from registry.beneficiaries import consent_views  # noqa: F401  (adds the consent page to beneficiaries_bp)
     from registry.beneficiaries.export_views import bp as beneficiary_exports_bp
     from registry.beneficiaries.import_views import bp as beneficiary_imports_bp
     from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp

@@ -1,4 +1,4 @@
-"""/api/v1/beneficiaries: list, register, read, change and merge participants (officers and admins)."""
+"""/api/v1/beneficiaries: list, register, read, change and merge participants, record or withdraw consent."""
 from datetime import date
 from decimal import Decimal
 
@@ -11,7 +11,9 @@ from registry.api.errors import ApiError, form_errors, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.audit.services import record_event
 from registry.auth.models import ADMIN, OFFICER
-from registry.beneficiaries import choices, merging, queries, services
+from registry.beneficiaries import choices, consent, merging, queries, services
+from registry.beneficiaries.consent import REASON_MAX
+from registry.beneficiaries.consent_forms import ConsentForm, WithdrawalForm
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.services import BeneficiaryError
@@ -57,7 +59,21 @@ FIELDS = {
 }
 REQUIRED = ("sex", "province", "category")
 READ_ONLY = {"code": {"type": "string"}, "status": {"type": "string", "enum": list(choices.STATUS)},
-             "merged_into": {"type": "string", "nullable": True}}
+             "merged_into": {"type": "string", "nullable": True},
+             "consent_withdrawn_on": {"type": "string", "format": "date", "nullable": True,
+                                      "description": "The day consent was withdrawn; null unless withdrawn now. Set by "
+                                                     "POST .../consent/withdrawal, cleared by POST .../consent."}}
+# POST /beneficiaries/<code>/consent: consent given now (a scope left out is not given), and the day.
+CONSENT_FIELDS = {
+    "consent_data_use": Field("boolean", nullable=False), "consent_follow_up": Field("boolean", nullable=False),
+    "consent_photos": Field("boolean", nullable=False),
+    "on": Field("date", nullable=False, description="The day consent was given."),
+}
+# POST /beneficiaries/<code>/consent/withdrawal: the day and the person's reason.
+WITHDRAWAL_FIELDS = {
+    "on": Field("date", nullable=False, description="The day consent was withdrawn."),
+    "reason": Field("string", max_length=REASON_MAX, nullable=False, description="Why consent is withdrawn."),
+}
 
 
 def beneficiary_json(beneficiary):
@@ -73,7 +89,9 @@ def beneficiary_json(beneficiary):
             value = None
         out[name] = value
     merged_into = beneficiary.merged_into.code if beneficiary.merged_into_id else None
-    return {"code": beneficiary.code, "status": beneficiary.status, "merged_into": merged_into, **out}
+    withdrawn = beneficiary.consent_withdrawn_on.isoformat() if beneficiary.consent_withdrawn_on else None
+    return {"code": beneficiary.code, "status": beneficiary.status, "merged_into": merged_into,
+            "consent_withdrawn_on": withdrawn, **out}
 
 
 def _validated(values, existing=None):
@@ -136,7 +154,9 @@ def update(code):
     if beneficiary.status == "merged":
         raise ApiError(409, _("This record is merged into %(code)s: change that one.",
                               code=beneficiary.merged_into.code))
-    data = _validated(checked(json_object(), FIELDS), existing=beneficiary)
+    values = checked(json_object(), FIELDS)
+    _refuse_consent_after_withdrawal(beneficiary, values)
+    data = _validated(values, existing=beneficiary)
     services.update_beneficiary(beneficiary, data, current_user._get_current_object())
     return jsonify(beneficiary_json(Beneficiary.get_by_id(beneficiary.id)))
 
@@ -156,3 +176,72 @@ def merge(code):
         raise ApiError(409, str(error), {"duplicate": str(error)}) from None
     return jsonify({"merge": done.id, "survivor": beneficiary_json(Beneficiary.get_by_id(survivor.id)),
                     "duplicate": duplicate.code, "conflicts": merging.conflict_messages(done)})
+
+
+def _refuse_consent_after_withdrawal(beneficiary, values):
+    """409 for a PATCH that would change a withdrawn consent: only POST .../consent gives it again, dated."""
+    if beneficiary.consent_withdrawn_on is None:
+        return
+    stored = form_values(beneficiary)
+    changed = [name for name in services.CONSENT_FIELDS if name in values
+               and FIELDS[name].form_value(values[name]) != stored.get(name)]
+    if changed:
+        message = _("Consent was withdrawn on %(date)s: record consent given with POST "
+                    "/api/v1/beneficiaries/%(code)s/consent.", date=beneficiary.consent_withdrawn_on.isoformat(),
+                    code=beneficiary.code)
+        raise ApiError(409, message, {name: message for name in changed})
+
+
+def _open_record(code):
+    """The participant in the caller's provinces (404) that is not merged (409)."""
+    beneficiary = _get_in_scope(code)
+    if beneficiary.status == "merged":
+        raise ApiError(409, _("This record is merged into %(code)s: change that one.",
+                              code=beneficiary.merged_into.code))
+    return beneficiary
+
+
+def _consent_form(form_class, values, fields, names):
+    """A consent form filled from checked JSON values (names: the API's name → the form's); 422 when invalid."""
+    formdata = formdata_for(values, fields)
+    for api_name, form_name in names.items():
+        if api_name in formdata:
+            formdata.setlist(form_name, formdata.poplist(api_name))
+    form = form_class(formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        raise form_errors(form, {form_name: api_name for api_name, form_name in names.items()})
+    return form
+
+
+def _consent_refused(error, fields):
+    """A refusal of the consent services: 422 naming the field, 409 when it is about the record's state."""
+    if error.field is None:
+        return ApiError(409, str(error))
+    return ApiError(422, str(error), {name: str(error) for name in fields[error.field]})
+
+
+@bp.post("/beneficiaries/<code>/consent")
+def give_consent(code):
+    """Record consent given on a day: the scopes sent true are given, the others not; ends a withdrawal."""
+    beneficiary = _open_record(code)
+    form = _consent_form(ConsentForm, checked(json_object(), CONSENT_FIELDS, ("on",)), CONSENT_FIELDS,
+                         {"on": "consent_on"})
+    try:
+        consent.record_consent(beneficiary, form.scopes(), form.consent_on.data, current_user._get_current_object())
+    except consent.ConsentError as error:
+        raise _consent_refused(error, {"scopes": list(consent.SCOPES.values()), "on": ["on"]}) from None
+    return jsonify(beneficiary_json(Beneficiary.get_by_id(beneficiary.id)))
+
+
+@bp.post("/beneficiaries/<code>/consent/withdrawal")
+def withdraw_consent(code):
+    """Withdraw every consent from a day on, with the reason."""
+    beneficiary = _open_record(code)
+    form = _consent_form(WithdrawalForm, checked(json_object(), WITHDRAWAL_FIELDS, ("on", "reason")),
+                         WITHDRAWAL_FIELDS, {"on": "withdrawn_on"})
+    try:
+        consent.withdraw_consent(beneficiary, form.withdrawn_on.data, current_user._get_current_object(),
+                                 form.reason.data)
+    except consent.ConsentError as error:
+        raise _consent_refused(error, {"on": ["on"], "reason": ["reason"]}) from None
+    return jsonify(beneficiary_json(Beneficiary.get_by_id(beneficiary.id)))

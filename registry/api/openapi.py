@@ -13,7 +13,8 @@ ERRORS = {
     401: "No token, or a token that is unknown, revoked or of a deactivated account.",
     403: "The token's role may not do this, or the record's province is outside its scope.",
     404: "No such record within the token's provinces.",
-    409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled, a full cohort).",
+    409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled, a full cohort, "
+         "consent already withdrawn or none to withdraw).",
     422: "A field is not valid; `fields` names each one.",
 }
 
@@ -56,6 +57,8 @@ def _schemas():
             **object_schema(b.FIELDS)["properties"],
             "allow_duplicate": {**boolean, "description": "Register even when likely duplicates exist."}}},
         "BeneficiaryChange": object_schema(b.FIELDS),
+        "ConsentInput": object_schema(b.CONSENT_FIELDS, required=("on",)),
+        "ConsentWithdrawalInput": object_schema(b.WITHDRAWAL_FIELDS, required=("on", "reason")),
         "BeneficiaryPage": _page_of("Beneficiary"),
         "MergeInput": {"type": "object", "required": ["duplicate"], "additionalProperties": False,
                        "properties": {"duplicate": {**string, "description": "The code of the duplicate."}}},
@@ -180,6 +183,14 @@ def _paths():
         "/api/v1/beneficiaries/{code}/merge": {
             "post": _operation("Merge a duplicate into this participant", _ref("MergeResult"),
                                body=_ref("MergeInput"), parameters=[code], errors=writes, tag="Participants")},
+        "/api/v1/beneficiaries/{code}/consent": {
+            "post": _operation("Record consent given (the scopes not sent true are not given); ends a withdrawal",
+                               _ref("Beneficiary"), body=_ref("ConsentInput"), parameters=[code], errors=writes,
+                               tag="Participants")},
+        "/api/v1/beneficiaries/{code}/consent/withdrawal": {
+            "post": _operation("Withdraw consent: every scope no longer given, from a day, with the reason",
+                               _ref("Beneficiary"), body=_ref("ConsentWithdrawalInput"), parameters=[code],
+                               errors=writes, tag="Participants")},
         "/api/v1/beneficiaries/{code}/follow-ups": {
             "post": _operation("Record a follow-up after training", _ref("FollowUp"), 201, _ref("FollowUpInput"),
                                parameters=[code], errors=writes, tag="Outcomes")},

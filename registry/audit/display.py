@@ -4,7 +4,8 @@ from dataclasses import dataclass
 
 # Actions whose detail maps each changed field to [old, new] (registry.audit.services.changed_fields).
 # Elsewhere a two-item list is a plain list (dates added to a schedule, provinces of a report).
-CHANGE_ACTION_ENDINGS = (".update", ".create", ".assessment", ".move", ".target", ".set", ".default")
+CHANGE_ACTION_ENDINGS = (".update", ".create", ".assessment", ".move", ".target", ".set", ".default",
+                         ".consent_given", ".consent_withdrawn")
 SHOWN_MAX = 300  # characters of one value on the page; the export has the whole detail
 
 

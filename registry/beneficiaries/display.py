@@ -19,7 +19,12 @@ ACTIONS = {
     "beneficiary.merge_undone": _l("Merge undone"),
     "beneficiary.duplicate_override": _l("Registered despite likely duplicates"),
     "beneficiary.import": _l("Imported from a spreadsheet"),
+    "beneficiary.consent_given": _l("Consent recorded"),
+    "beneficiary.consent_withdrawn": _l("Consent withdrawn"),
 }
+# Fields of the record that the participant form does not edit, as the history names them.
+OTHER_FIELDS = {"consent_withdrawn_on": _l("Consent withdrawn on"),
+                "consent_withdrawal_reason": _l("Why consent was withdrawn")}
 
 
 def born_label(beneficiary):
@@ -43,6 +48,8 @@ def action_label(action):
 
 def field_label(name):
     """A record field's label on the form."""
+    if name in OTHER_FIELDS:
+        return str(OTHER_FIELDS[name])
     field = getattr(BeneficiaryForm, name, None)
     return str(field.args[0]) if field is not None and field.args else name
 

@@ -7,7 +7,7 @@ from registry.beneficiaries.models import BeneficiaryMerge
 # Views are audited too, but they are not changes: the profile lists changes only.
 CHANGE_ACTIONS = ("beneficiary.create", "beneficiary.update", "beneficiary.archive", "beneficiary.restore",
                   "beneficiary.merge", "beneficiary.merged_into", "beneficiary.merge_undone",
-                  "beneficiary.duplicate_override")
+                  "beneficiary.duplicate_override", "beneficiary.consent_given", "beneficiary.consent_withdrawn")
 
 
 def profile_history(beneficiary):

@@ -53,6 +53,9 @@ class Beneficiary(BaseModel):
     consent_photos = BooleanField(default=False)
     consent_on = DateField(null=True)
     consent_recorded_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
+    # Set by consent.withdraw_consent (with every scope above made false), cleared by consent.record_consent.
+    consent_withdrawn_on = DateField(null=True)
+    consent_withdrawal_reason = TextField(default="")
     status = CharField(max_length=10, default="active", index=True)
     merged_into = ForeignKeyField("self", null=True, on_delete="RESTRICT", backref="merged_records")
     registered_on = DateField(default=date.today)

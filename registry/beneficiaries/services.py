@@ -19,6 +19,8 @@ EDITABLE = (
     "baseline_income_currency", "consent_data_use", "consent_follow_up", "consent_photos", "consent_on",
     "registered_on",
 )
+# The consent an edit may correct, until it is withdrawn (registry/beneficiaries/consent.py).
+CONSENT_FIELDS = ("consent_data_use", "consent_follow_up", "consent_photos", "consent_on")
 
 
 class LikelyDuplicates(Exception):
@@ -83,6 +85,10 @@ def update_beneficiary(beneficiary, data, user, keep_blank=False):
     values = _values(data)
     if keep_blank:
         values = {k: v for k, v in values.items() if v not in (None, "")}
+    if beneficiary.consent_withdrawn_on is not None:
+        # Withdrawn consent is given again only by consent.record_consent (the consent page, its API
+        # endpoint), dated on or after the withdrawal: never by an edit, a PATCH or a re-imported sheet.
+        values = {k: v for k, v in values.items() if k not in CONSENT_FIELDS}
     before = editable_values(beneficiary)
     for name, value in values.items():
         setattr(beneficiary, name, value)

@@ -144,7 +144,10 @@ def changes():
 
 @bp.get("/people")
 def people():
-    """The people behind one count: names for officers and admins, codes only for managers; audited."""
+    """The people behind one count: names for officers and admins, codes only for managers; audited.
+
+    A person without consent to data use (withdrawn consent included) is shown by code only, to everyone.
+    """
     chosen, period, error, programs, provinces = _chosen()
     indicator = Indicator.get_or_none(Indicator.code == request.args.get("indicator", ""))
     by, category = request.args.get("by") or None, request.args.get("category") or None
@@ -155,5 +158,7 @@ def people():
     people = list(Beneficiary.select().where(Beneficiary.id.in_(ids or [0])).order_by(Beneficiary.code))
     record_event("report.people", user=current_user._get_current_object(), detail={
         "indicator": indicator.code, "period": period.label, "by": by, "category": category, "people": len(people)})
+    names = current_user.role in (ADMIN, OFFICER)
     return render_template("reports/people.html", indicator=indicator, period=period, people=people, by=by,
-                           category=category, names=current_user.role in (ADMIN, OFFICER), limit=PEOPLE_SHOWN)
+                           category=category, names=names, limit=PEOPLE_SHOWN,
+                           unnamed=sum(not p.consent_data_use for p in people) if names else 0)

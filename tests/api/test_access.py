@@ -23,6 +23,8 @@ MATRIX = [
     (("GET", "/api/v1/beneficiaries/{code}", None), (200, 200, 404, 403, 403, 403)),
     (("PATCH", "/api/v1/beneficiaries/{code}", {"village": "Ou Char"}), (200, 200, 404, 403, 403, 403)),
     (("POST", "/api/v1/beneficiaries/{code}/merge", "duplicate"), (200, 200, 404, 403, 403, 403)),
+    (("POST", "/api/v1/beneficiaries/{code}/consent", "consent"), (200, 200, 404, 403, 403, 403)),
+    (("POST", "/api/v1/beneficiaries/{code}/consent/withdrawal", "withdrawal"), (200, 200, 404, 403, 403, 403)),
     (("POST", "/api/v1/beneficiaries/{graduate}/follow-ups", "follow_up"), (201, 201, 404, 403, 403, 403)),
     (("PATCH", "/api/v1/follow-ups/{follow_up_id}", {"note": "Called twice.", "reason": "Note missing"}),
      (200, 200, 404, 403, 403, 403)),
@@ -70,6 +72,8 @@ def world(app, create_beneficiary, create_cohort, create_program, enroll, create
         "bodies": {
             "new_person": {**PERSON, "given_name": "Bopha", "date_of_birth": "1995-06-01"},
             "duplicate": {"duplicate": duplicate.code},
+            "consent": {"consent_data_use": True, "consent_follow_up": True, "on": TODAY.isoformat()},
+            "withdrawal": {"on": TODAY.isoformat(), "reason": "Moved away; asked not to be contacted."},
             "follow_up": {"on": TODAY.isoformat(), "reached": False, "method": "phone"},
             "new_cohort": {"program": program.id, "name": "New", "province": "02", "start_on": "2026-01-05",
                            "end_on": "2026-02-05"},
