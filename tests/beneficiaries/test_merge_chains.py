@@ -20,6 +20,7 @@ from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
 from registry.dashboard.counts import follow_up_counts, in_training, people_by_province
 from registry.dashboard.series import monthly_flow
 from registry.dashboard.sql import Scope
+from registry.db import database, migration_runner
 from registry.outcomes.models import FollowUp
 from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
@@ -363,3 +364,73 @@ def test_random_merges_and_undos_keep_every_row_with_its_person(officer, chain, 
         assert_consistent(world)
     assert holders(world) == rows and values(world) == before
     assert all(status == "active" for status, _into in records(world).values())
+
+
+def as_before_chains_were_kept(world, pointers):
+    """The data as merges left it before this change: the given records point where they pointed then,
+    and no merge lists the records it re-pointed."""
+    for name, into in pointers.items():
+        Beneficiary.update(merged_into=world.people[into].id).where(Beneficiary.id == world.people[name].id).execute()
+    for merge_record in BeneficiaryMerge.select():
+        detail = json.loads(merge_record.detail)
+        detail.pop("repointed"), detail.pop("given_back", None)
+        BeneficiaryMerge.update(detail=json.dumps(detail)).where(BeneficiaryMerge.id == merge_record.id).execute()
+
+
+def migrate_merge_chains():
+    """Run migration 0017's up() on the test database, as the runner would on a database with rows."""
+    [migration] = [m for m in migration_runner().migrations() if m.name == "0017_merge_chains"]
+    with database.atomic():
+        migration.load().up(migration_runner().migrator, database.obj)
+
+
+def repointed(merge_record):
+    """The ids a merge lists as re-pointed (none listed before this change)."""
+    return json.loads(BeneficiaryMerge.get_by_id(merge_record.id).detail).get("repointed", [])
+
+
+@pytest.mark.parametrize("order", [(0, 1), (1, 0)])
+def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain, order):  # noqa: F811
+    world = chain("ABC")
+    before, rows = values(world), holders(world)
+    merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer)]
+    as_before_chains_were_kept(world, {"A": "B"})
+    assert results(*Q1)["CUSTOM-1"]["numerator"] == 2  # the bug: A counted as B, B's record merged into C
+    migrate_merge_chains()
+    assert records(world) == {"A": ("merged", "C"), "B": ("merged", "C"), "C": ("active", None)}
+    assert [repointed(m) for m in merges] == [[], [world.people["A"].id]]
+    assert_consistent(world)
+    migrate_merge_chains()  # a second run finds nothing to do
+    assert [repointed(m) for m in merges] == [[], [world.people["A"].id]]
+    for index in order:
+        undo(merges[index], officer)
+        assert_consistent(world)
+    assert holders(world) == rows and values(world) == before
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_the_migration_flattens_a_chain_of_four_as_the_merges_now_would(officer, chain, order):  # noqa: F811
+    world = chain("ABCD")
+    before, rows = values(world), holders(world)
+    merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer), merge(world, "C", "D", officer)]
+    now = [repointed(m) for m in merges]
+    as_before_chains_were_kept(world, {"A": "B", "B": "C"})
+    migrate_merge_chains()
+    assert [repointed(m) for m in merges] == now == [[], [world.people["A"].id],
+                                                     [world.people["A"].id, world.people["B"].id]]
+    assert records(world) == {"A": ("merged", "D"), "B": ("merged", "D"), "C": ("merged", "D"),
+                              "D": ("active", None)}
+    for index in order:
+        undo(merges[index], officer)
+        assert_consistent(world)
+    assert holders(world) == rows and values(world) == before
+
+
+def test_the_migration_flattens_a_record_merged_by_hand_with_no_merge_to_note_it_in(officer, chain):  # noqa: F811
+    world = chain("ABC")
+    Beneficiary.update(status="merged", merged_into=world.people["B"].id).where(
+        Beneficiary.id == world.people["A"].id).execute()
+    Beneficiary.update(status="merged", merged_into=world.people["C"].id).where(
+        Beneficiary.id == world.people["B"].id).execute()
+    migrate_merge_chains()
+    assert records(world) == {"A": ("merged", "C"), "B": ("merged", "C"), "C": ("active", None)}
