@@ -8,6 +8,7 @@ province and disability all differ, so the reports show whose values a person is
 import itertools
 import json
 import random
+import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from decimal import Decimal
 import pytest
 
 from registry.audit.models import AuditEvent
+from registry.auth.models import User
 from registry.beneficiaries import merging, services
 from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
 from registry.dashboard.counts import follow_up_counts, in_training, people_by_province
@@ -51,31 +53,38 @@ class World:
 
 
 @pytest.fixture
-def chain(officer, create_beneficiary, create_cohort):  # noqa: F811
+def chain(app, registrar, create_beneficiary, create_cohort):  # noqa: F811
     """chain("ABC") -> World: the people named, each in a cohort with the next and in one of their own."""
 
     def make(names):
-        people, enrollments = {}, {}
-        for n, name in enumerate(names):
+        people = {}
+        for name in names:
             sex, born, province, disability, own = PEOPLE[name]
             people[name] = create_beneficiary(given_name=f"Person {name}", family_name="Chan", sex=sex,
                                               date_of_birth=born, province=province, disability=disability, **own)
         cohorts = [f"{a}+{b}" for a, b in zip(names, names[1:])] + list(names)
         cohorts = {c: create_cohort(name=c, start_on=date(2025, 1, 1), end_on=date(2026, 12, 31)) for c in cohorts}
-        for n, name in enumerate(names):
-            for cohort in cohorts:
-                if name in cohort.split("+"):
-                    enrollment = enrolling.enroll(cohorts[cohort], people[name], date(2025, 10, 1 + n), officer)
-                    enrollments[f"{name}@{cohort}"] = enrollment.id
-        first = Enrollment.get_by_id(enrollments[f"{names[0]}@{names[0]}"])
-        enrolling.change_status(first, "completed", date(2025, 11, 20), officer, override_reason="test data")
-        follow_up = record_follow_up(people[names[0]], {
-            "followed_on": date(2025, 12, 20), "reached": True, "method": "phone", "status": "wage_employed",
-            "job_started_on": date(2025, 12, 1), "monthly_income": Decimal("200"), "currency": "USD"},
-            officer, Enrollment.get_by_id(first.id))
-        return World(people, enrollments, follow_up.id)
+        with app.app_context():
+            return _train(names, people, cohorts, User.get_by_id(registrar.id))
 
     return make
+
+
+def _train(names, people, cohorts, user):
+    """Enroll each person in their cohorts; the first completes their own and is followed up."""
+    enrollments = {}
+    for n, name in enumerate(names):
+        for cohort in cohorts:
+            if name in cohort.split("+"):
+                enrollment = enrolling.enroll(cohorts[cohort], people[name], date(2025, 10, 1 + n), user)
+                enrollments[f"{name}@{cohort}"] = enrollment.id
+    first = Enrollment.get_by_id(enrollments[f"{names[0]}@{names[0]}"])
+    enrolling.change_status(first, "completed", date(2025, 11, 20), user, override_reason="test data")
+    follow_up = record_follow_up(people[names[0]], {
+        "followed_on": date(2025, 12, 20), "reached": True, "method": "phone", "status": "wage_employed",
+        "job_started_on": date(2025, 12, 1), "monthly_income": Decimal("200"), "currency": "USD"},
+        user, Enrollment.get_by_id(first.id))
+    return World(people, enrollments, follow_up.id)
 
 
 def merge(world, duplicate, survivor, user):
@@ -434,3 +443,53 @@ def test_the_migration_flattens_a_record_merged_by_hand_with_no_merge_to_note_it
         Beneficiary.id == world.people["B"].id).execute()
     migrate_merge_chains()
     assert records(world) == {"A": ("merged", "C"), "B": ("merged", "C"), "C": ("active", None)}
+
+
+@pytest.mark.parametrize("middle_first", [True, False])
+def test_a_chain_through_the_merge_pages_and_undone_from_the_survivors_profile(app, client, auth, chain,
+                                                                                middle_first):
+    world = chain("ABC")
+    a, b, c = (world.people[name].code for name in "ABC")
+    auth.login_as("officer")
+    assert client.post(f"/beneficiaries/{a}/merge", data={"other": b, "survivor": b}).location == f"/beneficiaries/{b}"
+    assert client.post(f"/beneficiaries/{b}/merge", data={"other": c, "survivor": c}).location == f"/beneficiaries/{c}"
+    assert client.get(f"/beneficiaries/{a}").location == f"/beneficiaries/{c}"  # straight to the final survivor
+    assert client.get(f"/beneficiaries/{b}").location == f"/beneficiaries/{c}"
+    page = client.get(f"/beneficiaries/{c}").get_data(as_text=True)
+    assert f"{a} merged into {b}" in page and f"{b} merged into {c}" in page  # both can be undone from here
+    undo_urls = re.findall(r'action="(/beneficiaries/merges/\d+/undo)"', page)
+    assert len(undo_urls) == 2  # newest first: B into C, then A into B
+    for url in (reversed(undo_urls) if middle_first else undo_urls):
+        assert client.post(url).status_code == 302
+    with app.app_context():
+        assert records(world) == {"A": ("active", None), "B": ("active", None), "C": ("active", None)}
+        assert holders(world) == ORIGINAL_ABC
+    assert client.post(undo_urls[0], follow_redirects=True).get_data(as_text=True).count(
+        "This merge was already undone.") == 1
+
+
+def test_the_merge_pages_refuse_a_record_merged_at_the_end_of_a_chain(app, client, auth, chain):
+    world = chain("ABC")
+    a, b, c = (world.people[name].code for name in "ABC")
+    auth.login_as("officer")
+    client.post(f"/beneficiaries/{a}/merge", data={"other": b, "survivor": b})
+    client.post(f"/beneficiaries/{b}/merge", data={"other": c, "survivor": c})
+    assert client.get(f"/beneficiaries/{a}/merge").location == f"/beneficiaries/{c}"
+    assert client.get(f"/beneficiaries/{c}/merge?other={a}").location == f"/beneficiaries/{c}/merge"
+    response = client.post(f"/beneficiaries/{c}/merge", data={"other": a, "survivor": c}, follow_redirects=True)
+    assert "One of these records is already merged into another." in response.get_data(as_text=True)
+    with app.app_context():
+        assert BeneficiaryMerge.select().count() == 2
+        assert records(world) == {"A": ("merged", "C"), "B": ("merged", "C"), "C": ("active", None)}
+
+
+def test_an_officer_cannot_undo_a_merge_of_records_outside_their_provinces(app, client, auth, chain):
+    world = chain("ABC")
+    with app.app_context():
+        user = User.get(User.username == "registrar")
+        first = merge(world, "A", "B", user)
+        merge(world, "B", "C", user)
+    auth.login_as("officer", provinces={"12"})  # C's province; A and B are in 02 and 17
+    assert client.post(f"/beneficiaries/merges/{first.id}/undo").status_code == 404
+    with app.app_context():
+        assert records(world)["A"] == ("merged", "C")
