@@ -4,7 +4,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import partial
 
-from flask import Blueprint, abort, request, send_file
+from flask import Blueprint, abort, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -67,19 +67,21 @@ def _fetched():
 
 
 def _deidentified_query(query):
-    """The columns of the de-identified list: no name, phone, place below the province, or ID."""
+    """The columns of the de-identified list: no name, phone, place below the province, or ID; the programs."""
     return query.select(Beneficiary.code, Beneficiary.sex, Beneficiary.date_of_birth, Beneficiary.birth_year,
-                        Beneficiary.province, Beneficiary.category, Beneficiary.status, Beneficiary.registered_on)
+                        Beneficiary.province, Beneficiary.category, queries.program_names(), Beneficiary.status,
+                        Beneficiary.registered_on)
 
 
 def _deidentified(rows, today):
-    """The de-identified list's rows: labels for codes, an age band for the birth date."""
+    """The de-identified list's rows: labels for codes, an age band for the birth date, programs by name."""
     sexes, bands, categories, statuses = (labels(choices.SEX), labels(choices.AGE_BAND), labels(choices.CATEGORY),
                                           labels(choices.STATUS))
-    for code, sex, born, year, province, category, status, registered in rows:
+    for code, sex, born, year, province, category, programs, status, registered in rows:
         estimate = born or (date(year, 7, 1) if year else None)
         yield (code, sexes.get(sex, sex), bands[age_band(estimate, today)], province,
-               categories.get(category, category), statuses.get(status, status), registered)
+               categories.get(category, category), queries.joined_programs(programs), statuses.get(status, status),
+               registered)
 
 
 def _named_query(query):
@@ -106,22 +108,32 @@ def _named(rows):
                registered)
 
 
+def _refused(form):
+    """The page saying which of the list's filters is not valid, instead of an export that would ignore it."""
+    fields = ", ".join(str(form[name].label.text) for name in form.errors)
+    return render_template("errors/error.html", code=400, title=_("This list cannot be exported"),
+                           text=_("Not a valid filter: %(fields)s. Choose it again on the list.", fields=fields)), 400
+
+
 @bp.get("/export.xlsx")
 def export():
     """The participant list with the list page's filters, as a spreadsheet; every export is audited."""
     kind = request.args.get("kind", "named" if current_user.role in NAMED_ROLES else "deidentified")
     if kind not in ("named", "deidentified") or (kind == "named" and current_user.role not in NAMED_ROLES):
         abort(403)
-    form = SearchForm(request.args, provinces=provinces_in_scope())
-    query = queries.search(**form.filters()) if form.validate() else queries.search()
+    form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
+    if not form.validate():  # never a list wider than the one asked for
+        return _refused(form)
+    query = queries.search(**form.filters())
     if kind == "named":
         headers = [_("Code"), _("Family name"), _("Given name"), _("Family name (Khmer)"), _("Given name (Khmer)"),
                    _("Sex"), _("Date of birth"), _("Birth year (estimated)"), _("Phone"), _("Province"),
                    _("District"), _("Commune"), _("Village"), _("Category"), _("Status"), _("Registration date")]
         query, shape, dates = _named_query(query), _named, (6, 15)
     else:
-        headers = [_("Code"), _("Sex"), _("Age"), _("Province"), _("Category"), _("Status"), _("Registration date")]
-        query, shape, dates = _deidentified_query(query), partial(_deidentified, today=date.today()), (6,)
+        headers = [_("Code"), _("Sex"), _("Age"), _("Province"), _("Category"), _("Program"), _("Status"),
+                   _("Registration date")]
+        query, shape, dates = _deidentified_query(query), partial(_deidentified, today=date.today()), (7,)
     out = tempfile.TemporaryFile()  # on disk, so 100,000 rows do not sit in memory; gone once closed
     with streamed(query) as rows:
         count = write_list(out, _("Participants"), headers, shape(rows), date_columns=dates)

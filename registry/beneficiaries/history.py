@@ -2,7 +2,7 @@
 import json
 
 from registry.audit.models import AuditEvent
-from registry.beneficiaries.models import BeneficiaryMerge
+from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
 
 # Views are audited too, but they are not changes: the profile lists changes only.
 CHANGE_ACTIONS = ("beneficiary.create", "beneficiary.update", "beneficiary.archive", "beneficiary.restore",
@@ -20,7 +20,13 @@ def profile_history(beneficiary):
 
 
 def merges_of(beneficiary):
-    """The merges this record took part in, either side, newest first."""
+    """The merges this record took part in, either side, and those of the records merged into it; newest first.
+
+    A merged record's profile leads to its final survivor, so after A into B and B into C, C's profile
+    lists both merges: either can be undone from there.
+    """
+    merged_here = Beneficiary.select(Beneficiary.id).where(Beneficiary.merged_into == beneficiary)
     return (BeneficiaryMerge.select()
-            .where((BeneficiaryMerge.survivor == beneficiary) | (BeneficiaryMerge.duplicate == beneficiary))
+            .where((BeneficiaryMerge.survivor == beneficiary) | (BeneficiaryMerge.duplicate == beneficiary)
+                   | BeneficiaryMerge.survivor.in_(merged_here) | BeneficiaryMerge.duplicate.in_(merged_here))
             .order_by(BeneficiaryMerge.id.desc()))

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 from flask import abort, redirect, url_for
 from flask_login import current_user
-from peewee import JOIN
+from peewee import JOIN, Table, fn
 
 from registry.auth.guard import scoped
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
@@ -11,10 +11,17 @@ from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.name_search import newest_first, search_condition
 from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
+from registry.db import database, is_postgres
 from registry.reference.models import Province
 from registry.timeutil import add_years
 
 AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
+# Training's tables, read by name for the program filter and column: programs imports beneficiaries,
+# never the reverse.
+ENROLLMENT = Table("enrollment", ("id", "beneficiary_id", "cohort_id", "enrolled_on", "status"))
+COHORT = Table("cohort", ("id", "program_id"))
+PROGRAM = Table("program", ("id", "name")).bind(database)
+NAMES_APART = "\x1f"  # between the program names of one person, as the database joins them (no name holds it)
 
 
 def in_scope():
@@ -67,7 +74,55 @@ def _age_band_condition(band, today):
     return Beneficiary.date_of_birth.between(earliest, latest) | by_year
 
 
-def search(text="", province=None, category=None, sex=None, age_band=None, status=None, today=None):
+def programs():
+    """(id, name) of every program, by name: the choices of the program filter."""
+    return list(PROGRAM.select(PROGRAM.id, PROGRAM.name).order_by(PROGRAM.name).tuples())
+
+
+def _admitted():
+    """The enrollments that put a person in a program: admitted to the cohort, not waiting on its list.
+
+    Once a waitlisted enrollment has no enrollment date until it is admitted (and none for good when
+    withdrawn while waiting), enrolled_on IS NOT NULL is the whole rule; until then every enrollment
+    has a date, and the status leaves out the people waiting now.
+    """
+    return ENROLLMENT.enrolled_on.is_null(False) & (ENROLLMENT.status != "waitlisted")
+
+
+def _in_program(program_id):
+    """Participants with an admitted enrollment in a cohort of the program (their merged records' count as theirs)."""
+    held_by = Beneficiary.alias("held_by")
+    people = (ENROLLMENT.select(fn.COALESCE(held_by.merged_into, ENROLLMENT.beneficiary_id))
+              .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
+              .join(held_by, on=(held_by.id == ENROLLMENT.beneficiary_id))
+              .where((COHORT.program_id == program_id) & _admitted()))
+    return Beneficiary.id.in_(people)
+
+
+def program_names():
+    """SQL: a participant's programs (admitted enrollments, their merged records' too), NAMES_APART between them.
+
+    One correlated subquery per row, read through the indexes on the person's enrollments, so that a
+    long export still streams: its first rows come before the last are read. joined_programs() makes
+    the text people read.
+    """
+    records = Beneficiary.alias("record")
+    mine = records.select(records.id).where((records.id == Beneficiary.id) | (records.merged_into == Beneficiary.id))
+    # A name comes once per enrollment: the caller drops the repeats (SQLite takes no DISTINCT with a separator).
+    names = (fn.string_agg if is_postgres() else fn.group_concat)(PROGRAM.name, NAMES_APART)
+    return (ENROLLMENT.select(names)
+            .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
+            .join(PROGRAM, on=(PROGRAM.id == COHORT.program_id))
+            .where(ENROLLMENT.beneficiary_id.in_(mine) & _admitted()))
+
+
+def joined_programs(names):
+    """The programs of program_names() as people read them: each once, by name, "; " between them."""
+    return "; ".join(sorted(set(names.split(NAMES_APART)))) if names else ""
+
+
+def search(text="", province=None, category=None, sex=None, age_band=None, status=None, program=None,
+           today=None):
     """Participants in scope matching the search box and filters, newest first (a query)."""
     query = in_scope()
     text = clean_name(text)
@@ -81,6 +136,8 @@ def search(text="", province=None, category=None, sex=None, age_band=None, statu
         query = query.where(Beneficiary.sex == sex)
     if status:
         query = query.where(Beneficiary.status == status)
+    if program:
+        query = query.where(_in_program(program))
     if age_band == "unknown":
         query = query.where(Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.is_null())
     elif age_band in AGE_BAND_LIMITS:

@@ -22,14 +22,19 @@ class SearchForm(Form):
     age_band = SelectField(_l("Age"), choices=_options(choices.AGE_BAND, _l("All ages")), validators=[Optional()])
     status = SelectField(_l("Status"), choices=_options({k: v for k, v in choices.STATUS.items() if k != "merged"},
                                                         _l("Active and archived")), validators=[Optional()])
+    program = SelectField(_l("Program"), validators=[Optional()])
 
-    def __init__(self, formdata, provinces=()):
+    def __init__(self, formdata, provinces=(), programs=()):
+        """`programs`: (id, name) pairs; without them the program filter offers only "All programs"."""
         super().__init__(formdata)
         self.province.choices = [SelectChoice("", _l("All provinces"))] + [
             SelectChoice(p.code, f"{p.code} {p.name}") for p in provinces]
+        self.program.choices = [SelectChoice("", _l("All programs"))] + [
+            SelectChoice(str(program_id), name) for program_id, name in programs]
 
     def filters(self):
         """The keyword arguments of queries.search."""
         return {"text": self.q.data or "", "province": self.province.data or None,
                 "category": self.category.data or None, "sex": self.sex.data or None,
-                "age_band": self.age_band.data or None, "status": self.status.data or None}
+                "age_band": self.age_band.data or None, "status": self.status.data or None,
+                "program": int(self.program.data) if self.program.data else None}

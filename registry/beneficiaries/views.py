@@ -35,7 +35,7 @@ def provinces_in_scope():
 @bp.get("/")
 def index():
     """The participant list with one search box and filters."""
-    form = SearchForm(request.args, provinces=provinces_in_scope())
+    form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
     query = queries.search(**form.filters()) if form.validate() else queries.search()
     return render_template("beneficiaries/index.html", form=form,
                            pages=paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query))

@@ -21,11 +21,22 @@ def move_follow_ups(survivor, duplicate):
     return {"follow_ups": moved, "duplicate": duplicate.id}, []
 
 
-def move_follow_ups_back(moved):
-    """Undo: the follow-ups go back to the restored duplicate."""
-    if moved["follow_ups"]:
-        FollowUp.update(beneficiary=moved["duplicate"]).where(FollowUp.id.in_(moved["follow_ups"])).execute()
+def moved_follow_ups(moved):
+    """The ids of the follow-ups a merge moved."""
+    return moved["follow_ups"]
 
 
-# Registered after training's step (registry.programs is imported first), so enrollments have moved.
-register_merge_step(MergeStep("follow_ups", move=move_follow_ups, undo=move_follow_ups_back))
+def move_follow_ups_back(moved, giveback):
+    """Undo: follow-ups follow their enrollments back to the restored duplicate.
+
+    Training's undo runs first: every follow-up held by the survivor's side whose enrollment is now the
+    duplicate's goes with it, those recorded since the merge too (a follow-up is its enrollment's person's).
+    """
+    back = Enrollment.select(Enrollment.id).where(Enrollment.beneficiary == moved["duplicate"])
+    FollowUp.update(beneficiary=moved["duplicate"]).where(
+        FollowUp.beneficiary.in_(giveback.holders) & FollowUp.enrollment.in_(back)).execute()
+
+
+# Registered after training's step (registry.programs is imported first), so enrollments have moved, and on
+# undo have moved back, before follow-ups follow them.
+register_merge_step(MergeStep("follow_ups", move=move_follow_ups, undo=move_follow_ups_back, rows=moved_follow_ups))

@@ -18,10 +18,16 @@ def move_enrollments(survivor, duplicate):
     return {"enrollments": movable, "duplicate": duplicate.id}, conflicts
 
 
-def move_back(moved):
-    """Undo: the moved enrollments go back to the restored duplicate."""
-    if moved["enrollments"]:
-        Enrollment.update(beneficiary=moved["duplicate"]).where(Enrollment.id.in_(moved["enrollments"])).execute()
+def moved_rows(moved):
+    """The ids of the enrollments a merge moved."""
+    return moved["enrollments"]
 
 
-register_merge_step(MergeStep("enrollments", move=move_enrollments, undo=move_back))
+def move_back(moved, giveback):
+    """Undo: the enrollments given back return to the restored duplicate, from the survivor's side."""
+    if giveback.rows:
+        Enrollment.update(beneficiary=moved["duplicate"]).where(
+            Enrollment.id.in_(giveback.rows) & Enrollment.beneficiary.in_(giveback.holders)).execute()
+
+
+register_merge_step(MergeStep("enrollments", move=move_enrollments, undo=move_back, rows=moved_rows))

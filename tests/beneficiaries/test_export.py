@@ -8,9 +8,13 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.audit.models import AuditEvent
+from registry.auth.models import User
 from registry.beneficiaries import export_views
+from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
 from registry.timeutil import add_years
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
+from tests.test_query_counts import counted
 
 
 def rows_of(response):
@@ -57,7 +61,7 @@ def test_deidentified_export_has_no_names_phones_or_ids(client, auth, create_ben
         date.today(), -22), id_document_type="national_id", id_document_number="0102345")
     auth.login_as("officer")
     rows = rows_of(client.get("/beneficiaries/export.xlsx?kind=deidentified"))
-    assert rows[0] == ["Code", "Sex", "Age", "Province", "Category", "Status", "Registration date"]
+    assert rows[0] == ["Code", "Sex", "Age", "Province", "Category", "Program", "Status", "Registration date"]
     flat = " ".join(str(v) for row in rows for v in row)
     for secret in ("Chanthy", "Sok", "12345678", "0102345"):
         assert secret not in flat
@@ -131,3 +135,82 @@ def test_export_memory_does_not_grow_with_the_rows(app, client, auth, monkeypatc
     assert large - small < 300_000, (small, large)
     last = AuditEvent.select().where(AuditEvent.action == "beneficiary.export").order_by(AuditEvent.id.desc()).get()
     assert json.loads(last.detail)["rows"] == 2000
+
+
+@pytest.fixture
+def programs(create_program, create_cohort, enroll, create_beneficiary):  # noqa: F811
+    """Chanthy in Sewing twice and in Motorbike repair; Dara in Sewing; Vuthy waiting for Sewing's full cohort."""
+    sewing, motorbike = create_program(name="Sewing"), create_program(name="Motorbike repair")
+    spring, autumn = (create_cohort(name=name, program=sewing, capacity=2) for name in ("Spring", "Autumn"))
+    engines = create_cohort(name="Engines", program=motorbike)
+    chanthy, dara, vuthy = (create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Vuthy"))
+    for cohort, person in ((spring, chanthy), (autumn, chanthy), (engines, chanthy), (spring, dara), (spring, vuthy)):
+        enroll(cohort, person)
+    return {"sewing": sewing.id, "motorbike": motorbike.id, "spring": spring}
+
+
+def programs_column(rows):
+    """{code: the Program cell} of a de-identified export."""
+    column = rows[0].index("Program")
+    return {row[0]: row[column] for row in rows[1:]}
+
+
+def test_deidentified_export_names_each_persons_programs_once(client, auth, programs):
+    auth.login_as("manager")
+    rows = rows_of(client.get("/beneficiaries/export.xlsx?kind=deidentified"))
+    # Vuthy waits on the full cohort's list: on no program yet.
+    assert programs_column(rows) == {"BR-000001": "Motorbike repair; Sewing", "BR-000002": "Sewing", "BR-000003": None}
+
+
+def test_the_program_filter_applies_to_the_export(client, auth, programs):
+    auth.login_as("manager")
+    rows = rows_of(client.get(f"/beneficiaries/export.xlsx?kind=deidentified&program={programs['motorbike']}"))
+    assert programs_column(rows) == {"BR-000001": "Motorbike repair; Sewing"}
+    rows = rows_of(client.get(f"/beneficiaries/export.xlsx?kind=deidentified&program={programs['sewing']}"))
+    assert sorted(programs_column(rows)) == ["BR-000001", "BR-000002"]
+    [*_, event] = AuditEvent.select().where(AuditEvent.action == "beneficiary.export").order_by(AuditEvent.id)
+    assert json.loads(event.detail)["filters"] == {"program": programs["sewing"]}
+
+
+def test_a_merged_records_programs_are_its_survivors(app, client, auth, programs, create_beneficiary,  # noqa: F811
+                                                     create_cohort, enroll):  # noqa: F811
+    summer = create_cohort(name="Summer", program=programs["spring"].program, capacity=1)
+    other = create_beneficiary(given_name="Vuthy again")
+    enroll(summer, other)  # the one seat
+    enroll(summer, Beneficiary.get(Beneficiary.code == "BR-000003"))  # Vuthy waits for it
+    with app.app_context():
+        # Vuthy's record survives; the other's seat in Summer cannot move to him (he is on its list): it stays.
+        merge_beneficiaries(Beneficiary.get(Beneficiary.code == "BR-000003"), Beneficiary.get_by_id(other.id),
+                            User.get(User.username == "registrar"))
+    auth.login_as("manager")
+    rows = rows_of(client.get(f"/beneficiaries/export.xlsx?kind=deidentified&program={programs['sewing']}"))
+    assert programs_column(rows) == {"BR-000001": "Motorbike repair; Sewing", "BR-000002": "Sewing",
+                                     "BR-000003": "Sewing"}  # Vuthy, through the seat of the record merged into his
+
+
+@pytest.mark.parametrize("args", ["program=999", "program=abc", "sex=nobody", "province=99"])
+def test_an_export_with_a_filter_that_is_not_valid_is_refused_by_name(client, auth, programs, args):
+    auth.login_as("officer", provinces={"02"})
+    response = client.get(f"/beneficiaries/export.xlsx?kind=deidentified&{args}")
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    label = {"program": "Program", "sex": "Sex", "province": "Province"}[args.split("=")[0]]
+    assert f"Not a valid filter: {label}." in response.get_data(as_text=True)
+    assert AuditEvent.select().where(AuditEvent.action == "beneficiary.export").count() == 0
+
+
+def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, client, auth, create_beneficiary,  # noqa: F811
+                                                                            create_cohort, enroll):  # noqa: F811
+    auth.login_as("manager")
+    cohort = create_cohort(capacity=100)
+
+    def statements():
+        with app.app_context(), counted() as calls:
+            rows_of(client.get("/beneficiaries/export.xlsx?kind=deidentified"))
+        return len(calls)
+
+    for n in range(2):
+        enroll(cohort, create_beneficiary(given_name=f"P{n}"))
+    few = statements()
+    for n in range(2, 12):
+        enroll(cohort, create_beneficiary(given_name=f"P{n}"))
+    assert statements() == few

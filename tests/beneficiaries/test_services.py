@@ -133,20 +133,21 @@ def test_merge_steps_of_other_features_move_and_undo_their_rows(app_ctx, officer
     calls = []
     step = merging.MergeStep("probe", move=lambda s, d: (calls.append(("move", s.id, d.id)) or {"rows": [7]},
                                                          ["Both were enrolled in Sewing 1."]),
-                             undo=lambda data: calls.append(("undo", data)))
+                             undo=lambda data, giveback: calls.append(("undo", data, giveback)),
+                             rows=lambda data: data["rows"])
     monkeypatch.setattr(merging, "MERGE_STEPS", [step])
     survivor, duplicate = make_pair(officer)
     merge = merging.merge_beneficiaries(survivor, duplicate, officer)
     assert merging.conflict_messages(merge) == ["Both were enrolled in Sewing 1."]
     merging.undo_merge(BeneficiaryMerge.get_by_id(merge.id), officer)
-    assert calls == [("move", survivor.id, duplicate.id), ("undo", {"rows": [7]})]
+    assert calls == [("move", survivor.id, duplicate.id), ("undo", {"rows": [7]}, merging.Giveback((survivor.id,), [7]))]
 
 
 def test_a_failing_merge_step_leaves_nothing_half_done(app_ctx, officer, monkeypatch):
     def explode(survivor, duplicate):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(merging, "MERGE_STEPS", [merging.MergeStep("bad", move=explode, undo=lambda d: None)])
+    monkeypatch.setattr(merging, "MERGE_STEPS", [merging.MergeStep("bad", move=explode, undo=lambda d, g: None, rows=list)])
     survivor, duplicate = make_pair(officer)
     with pytest.raises(RuntimeError):
         merging.merge_beneficiaries(survivor, duplicate, officer)

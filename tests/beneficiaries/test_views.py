@@ -7,7 +7,10 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.audit.models import AuditEvent
+from registry.auth.models import User
+from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
+from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 FORM = {"family_name": "Sok", "given_name": "Chanthy", "sex": "female", "date_of_birth": "2001-03-15",
         "province": "02", "category": "returned_migrant", "destination_country": "Thailand",
@@ -157,3 +160,34 @@ def test_age_band_filter(client, auth, band, years_ago, expected):
     born = add_years(date.today(), -years_ago).isoformat() if years_ago else ""
     client.post("/beneficiaries/new", data={**FORM, "date_of_birth": born})
     assert (listed(client, f"age_band={band}") == ["BR-000001"]) is expected
+
+
+def test_the_program_filter_lists_people_admitted_to_a_cohort_of_the_program(app, client, auth, create_beneficiary,
+                                                                            create_program, create_cohort,  # noqa: F811
+                                                                            enroll):  # noqa: F811
+    sewing, motorbike = create_program(name="Sewing"), create_program(name="Motorbike repair")
+    spring, engines = create_cohort(name="Spring", program=sewing, capacity=1), create_cohort(program=motorbike)
+    chanthy, dara, vuthy, again = (create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Vuthy", "Vy"))
+    enroll(spring, chanthy)
+    enroll(spring, dara)  # the cohort is full: Dara waits on its list
+    enroll(engines, dara)
+    enroll(engines, vuthy)
+    enroll(engines, again)
+    with app.app_context():  # Vy is Vuthy: Vy's seat in Engines stays with Vy's record, and counts as Vuthy's
+        merge_beneficiaries(Beneficiary.get_by_id(vuthy.id), Beneficiary.get_by_id(again.id),
+                            User.get(User.username == "registrar"))
+    auth.login_as("officer")
+    assert listed(client, f"program={sewing.id}") == ["BR-000001"]
+    assert listed(client, f"program={motorbike.id}") == ["BR-000003", "BR-000002"]  # newest first
+    assert listed(client, f"program={motorbike.id}&q=vuthy") == ["BR-000003"]
+    page = client.get("/beneficiaries/").get_data(as_text=True)
+    assert ">All programs</option>" in page and f'<option value="{sewing.id}">Sewing</option>' in page
+
+
+def test_a_program_filter_that_is_not_valid_says_so_under_its_list(client, auth, create_beneficiary):
+    create_beneficiary()
+    auth.login_as("officer")
+    page = client.get("/beneficiaries/?program=999").get_data(as_text=True)
+    assert 'aria-describedby="program-error"' in page
+    assert re.search(r'<div class="invalid-feedback" id="program-error">Not a valid choice\.?</div>', page)
+    assert listed(client, "program=999") == ["BR-000001"]  # not filtered, and it says so
