@@ -75,7 +75,7 @@ def follow_up_counts(scope, start, end):
     """
     condition, values = scope.on_enrollments("e", person("e"))
     new_job = (f"CASE WHEN f.status IN ({EMPLOYED_SQL}) AND f.job_started_on IS NOT NULL "
-               f"AND f.job_started_on >= e.enrolled_on THEN 1 ELSE 0 END")
+               f"AND f.job_started_on >= e.enrolled_on AND NOT f.job_before_training THEN 1 ELSE 0 END")
     p = param()
     sql = (f"SELECT COUNT(*), SUM({latest_value('counted', 2)}) FROM ("
            f"SELECT {latest('f.followed_on', 'f.id', new_job, 2)} AS counted "

@@ -100,8 +100,11 @@ COMPUTATIONS = {c.name: c for c in [
     Computation("soft_skills", "percent", "ended", flag("e.post_score > e.pre_score"), subset="scored"),
     Computation("female_share", "percent", "enrolled", flag(f"{person('sex')} = 'female'")),
     Computation("youth_share", "percent", "enrolled", person_value=flag("age BETWEEN 15 AND 29")),
+    # A job is new when it started on or after the enrollment; one said to have started before the
+    # training is not, whatever date it carries (the follow-up form refuses the two together anyway).
     Computation("new_employment", "percent", "followed", flag(
-        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on")),
+        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on "
+        f"AND NOT f.job_before_training")),
     Computation("further_education", "percent", "followed", flag("f.status = 'in_training_or_education'")),
     Computation("irregular_remigration", "count", "followed",
                 flag("f.status = 'migrated_abroad' AND f.regular_channels IS NOT NULL AND NOT f.regular_channels")),
