@@ -22,6 +22,7 @@ from registry.reports.masking import mask_small_cells
 from registry.reports.models import Indicator
 from registry.reports.periods import fiscal_year_of, parse_period
 from registry.reports.service import report_for_user, scoped_provinces
+from registry.reports.trace import traced_changes
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
 from registry.routing import record_id
 
@@ -139,7 +140,9 @@ def changes():
     # The titles as submitted, in the user's language when the submission kept them in it.
     differences = locking.changes_since(in_language(locking.submitted_document(submission), get_locale()),
                                         indicator_report(period, programs=programs, provinces=scope))
-    return render_template("reports/changes.html", submission=submission, differences=differences, period=period)
+    traced, more = traced_changes(submission.submitted_at, period, scope)
+    return render_template("reports/changes.html", submission=submission, differences=differences, period=period,
+                           traced=traced, more_traced=more)
 
 
 @bp.get("/people")

@@ -128,7 +128,7 @@ def test_a_locked_period_keeps_its_figures_and_shows_the_changes(bearer, client,
     user = auth.login_as("manager")
     assert client.post("/reports/lock?period=FY2026-Q1").status_code == 302
     assert ReportSubmission.select().count() == 1
-    enrolled(person(2, sex="male"), date(2025, 11, 5))  # a late registration of the same quarter
+    late = enrolled(person(2, sex="male"), date(2025, 11, 5))  # a late registration of the same quarter
     page = client.get("/reports/?period=FY2026-Q1").get_data(as_text=True)
     assert "Locked as submitted" in page
     data = load_workbook(io.BytesIO(client.get("/reports/export.xlsx?period=FY2026-Q1").data))["data"]
@@ -137,6 +137,9 @@ def test_a_locked_period_keeps_its_figures_and_shows_the_changes(bearer, client,
     assert next(i for i in live["indicators"] if i["code"] == "CUSTOM-1")["numerator"] == 2  # the JSON is live
     changes = client.get("/reports/changes?period=FY2026-Q1").get_data(as_text=True)
     assert "CUSTOM-1" in changes and "sex: male" in changes
+    trace = changes[changes.index("What was changed in the records"):]
+    assert "Enrolled or put on a waitlist" in trace and late.beneficiary.code in trace
+    assert "Person2" not in trace  # codes only: the page is a manager's
     assert b"already locked" in client.post("/reports/lock?period=FY2026-Q1", follow_redirects=True).data
     assert ReportSubmission.select().count() == 1
 
