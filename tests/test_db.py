@@ -1,4 +1,5 @@
 """The database layer: SQLite settings, per-request connections and migrations on both databases."""
+import json
 from datetime import date, datetime, timedelta
 
 from peewee import SqliteDatabase
@@ -155,6 +156,11 @@ def test_0016_dates_enrollments_from_their_history_and_keeps_rows_and_indexes(fr
                    for t in ("enrollment", "enrollment_change", "attendance")}
         assert runner.up("0016_waitlist") == ["0016_waitlist"]
         assert _dates(db) == {ids[name]: (D1, ENROLLED_ON[name]) for name in HISTORIES}
+        # Past figures may move: the audit log keeps why (a locked period's changes show it).
+        [(who, detail)] = db.execute_sql(
+            "SELECT username, detail FROM audit_event WHERE action = 'data.corrected'").fetchall()
+        assert who == "migration:0016_waitlist"
+        assert json.loads(detail)["never_admitted"] == sum(day is None for day in ENROLLED_ON.values())
         assert {t: db.execute_sql(f"SELECT COUNT(*) FROM {t}").fetchone()[0] for t in counted} == counted
         assert _index_shapes(db) == indexes
         assert {"enrollment_enrolled_on", "enrollment_status_ended_on"} <= set(indexes)

@@ -18,6 +18,8 @@ is still in the history, so going down and up again gives the same dates.
 from peewee import CharField, DateField, ForeignKeyField, Model, fn
 from playhouse.migrate import migrate
 
+from registry.audit.migration_note import note_correction
+
 
 def up(migrator, db):
     migrate(migrator.add_column("enrollment", "requested_on", DateField(null=True)))
@@ -25,7 +27,12 @@ def up(migrator, db):
     enrollment.update(requested_on=enrollment.enrolled_on).execute()
     migrate(migrator.add_not_null("enrollment", "requested_on"),
             migrator.drop_not_null("enrollment", "enrolled_on"))
-    _fill(enrollment, change)
+    admitted, never_admitted = _fill(enrollment, change)
+    if admitted or never_admitted:  # past figures may move: the audit log says why (a locked period shows it)
+        note_correction(db, "0016_waitlist", {
+            "admitted_from_a_waitlist": admitted, "never_admitted": never_admitted,
+            "why": "enrolled_on is now the day a waitlisted person was admitted, and empty for people never "
+                   "admitted, who count in no indicator (DOMAIN.md, Waitlists)"})
 
 
 def _frozen(db):
@@ -54,14 +61,15 @@ def _frozen(db):
 
 
 def _fill(enrollment, change):
-    """enrolled_on from the history: the day of admission, or NULL for those never admitted."""
+    """enrolled_on from the history: the day of admission, or NULL for those never admitted; return both counts."""
     admission = (change.from_status == "waitlisted") & (change.to_status == "enrolled")
     admitted = change.select(change.enrollment).where(admission)
     first_admission = change.select(fn.MIN(change.changed_on)).where((change.enrollment == enrollment.id) & admission)
-    enrollment.update(enrolled_on=first_admission).where(enrollment.id.in_(admitted)).execute()
+    dated = enrollment.update(enrolled_on=first_admission).where(enrollment.id.in_(admitted)).execute()
     waited = change.select(change.enrollment).where(change.to_status == "waitlisted")
     left_waiting = (enrollment.status == "withdrawn") & enrollment.id.in_(waited) & enrollment.id.not_in(admitted)
-    enrollment.update(enrolled_on=None).where((enrollment.status == "waitlisted") | left_waiting).execute()
+    emptied = enrollment.update(enrolled_on=None).where((enrollment.status == "waitlisted") | left_waiting).execute()
+    return dated, emptied
 
 
 def down(migrator, db):

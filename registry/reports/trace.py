@@ -31,6 +31,7 @@ TRACED = {
     "beneficiary.update": N_("Participant's details changed"),
     "exchange_rate.set": N_("Exchange rate changed"),
     "exchange_rate.default": N_("Exchange rate changed"),
+    "data.corrected": N_("Stored records corrected by an upgrade"),  # registry.audit.migration_note
 }
 # The participant fields the indicators read: a change to any other one moves no figure.
 COUNTED_FIELDS = {"sex", "date_of_birth", "birth_year", "province", "category", "disability",

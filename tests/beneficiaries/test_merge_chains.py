@@ -393,6 +393,14 @@ def migrate_merge_chains():
         migration.load().up(migration_runner().migrator, database.obj)
 
 
+def corrections_noted():
+    """The audit events migrations wrote about corrected data (without their reason)."""
+    from registry.audit.models import AuditEvent
+
+    events = AuditEvent.select().where(AuditEvent.action == "data.corrected").order_by(AuditEvent.id)
+    return [{k: v for k, v in json.loads(e.detail).items() if k != "why"} for e in events]
+
+
 def repointed(merge_record):
     """The ids a merge lists as re-pointed (none listed before this change)."""
     return json.loads(BeneficiaryMerge.get_by_id(merge_record.id).detail).get("repointed", [])
@@ -409,8 +417,10 @@ def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_ri
     assert records(world) == {"A": ("merged", "C"), "B": ("merged", "C"), "C": ("active", None)}
     assert [repointed(m) for m in merges] == [[], [world.people["A"].id]]
     assert_consistent(world)
+    assert corrections_noted() == [{"records": [world.people["A"].id], "repointed": 1}]  # the trace of the change
     migrate_merge_chains()  # a second run finds nothing to do
     assert [repointed(m) for m in merges] == [[], [world.people["A"].id]]
+    assert len(corrections_noted()) == 1
     for index in order:
         undo(merges[index], officer)
         assert_consistent(world)

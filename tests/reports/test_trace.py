@@ -82,3 +82,14 @@ def test_at_most_the_latest_are_shown(app_ctx, officer, person, enrolled):
         enrolled(person(n), date(2025, 12, n))
     changes, more = traced_changes(submitted_at, Q1, None, limit=2)
     assert more and len(changes) == 2
+
+
+def test_a_migration_that_corrected_stored_data_is_traced_for_everyone(app_ctx):
+    from registry.audit.migration_note import note_correction
+    from registry.db import database
+
+    submitted_at = utcnow()
+    note_correction(database.obj, "0016_waitlist", {"never_admitted": 3, "why": "waitlists"})
+    for provinces in (None, {"17"}):
+        [change] = traced_changes(submitted_at, Q1, provinces)[0]
+        assert (change.action, change.username, change.code) == ("data.corrected", "migration:0016_waitlist", "")
