@@ -176,7 +176,7 @@ def test_without_consent_the_form_says_so_and_a_follow_up_is_refused_until_conse
     auth.login_as("officer")
     page = page_of(client.get(f"/follow-ups/new/{code}"))
     assert "has not consented to follow-up contact" in page
-    assert f'href="/beneficiaries/{code}"' in page and "tel:" not in page and 'name="followed_on"' not in page
+    assert f'href="/beneficiaries/{code}/consent"' in page and "tel:" not in page and 'name="followed_on"' not in page
     data = {"followed_on": TODAY.isoformat(), "reached": "no", "method": "phone"}
     response = client.post(f"/follow-ups/new/{code}", data=data)
     assert response.status_code == 200 and "has not consented" in page_of(response)
