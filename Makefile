@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 CATALOGS := $(wildcard registry/translations/*/LC_MESSAGES/messages.po)
 
-.PHONY: run test bench install translations i18n-extract clean
+.PHONY: run test bench screenshots install translations i18n-extract clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: translations
 # The whole suite. TEST_DATABASE_URL=postgresql://... runs it on PostgreSQL instead of SQLite.
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The role journeys' pictures in docs/screenshots/ (a plain test run writes them under test-artifacts/ instead).
+screenshots: translations
+	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py -q -p no:cacheprovider
 
 # Issue 9's benchmark: N=10,000 and 100,000 on SQLite and on PostgreSQL (a server on 127.0.0.1:5432), about
 # an hour. More with BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1000000 --requests 50"; see docs/performance.md.
