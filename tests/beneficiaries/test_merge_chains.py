@@ -148,7 +148,8 @@ def last_event(action):
 
 def by(result, dimension):
     """{category: (numerator, denominator)} of one disaggregation."""
-    return {d["category"]: (d["numerator"], d["denominator"]) for d in result["disaggregations"] if d["by"] == dimension}
+    return {d["category"]: (d["numerator"], d["denominator"]) for d in result["disaggregations"]
+            if d["by"] == dimension}
 
 
 ORIGINAL_ABC = {"A@A+B": "A", "A@A": "A", "B@A+B": "B", "B@B+C": "B", "B@B": "B", "C@B+C": "C", "C@C": "C",
@@ -168,7 +169,7 @@ def test_a_chain_of_three_points_every_record_at_the_final_survivor(officer, cha
     assert_consistent(world)
 
 
-def test_the_indicator_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):  # noqa: F811
+def test_the_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):  # noqa: F811
     world = chain("ABC")
     merge(world, "A", "B", officer)
     merge(world, "B", "C", officer)
@@ -399,7 +400,8 @@ def repointed(merge_record):
 
 
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
-def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain, order):  # noqa: F811
+def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain,  # noqa: F811
+                                                                                   order):
     world = chain("ABC")
     before, rows = values(world), holders(world)
     merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer)]
