@@ -141,7 +141,7 @@ def test_merge_steps_of_other_features_move_and_undo_their_rows(app_ctx, officer
     assert merging.conflict_messages(merge) == ["Both were enrolled in Sewing 1."]
     merging.undo_merge(BeneficiaryMerge.get_by_id(merge.id), officer)
     assert calls == [("move", survivor.id, duplicate.id),
-                     ("undo", {"rows": [7]}, merging.Giveback((survivor.id,), [7]))]
+                     ("undo", {"rows": [7]}, merging.Giveback((survivor.id,), (7,)))]
 
 
 def test_a_failing_merge_step_leaves_nothing_half_done(app_ctx, officer, monkeypatch):
