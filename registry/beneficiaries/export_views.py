@@ -68,8 +68,9 @@ def _fetched():
 
 def _deidentified_query(query):
     """The columns of the de-identified list: no name, phone, place below the province, or ID; the programs."""
+    query, programs = queries.with_program_names(query)
     return query.select(Beneficiary.code, Beneficiary.sex, Beneficiary.date_of_birth, Beneficiary.birth_year,
-                        Beneficiary.province, Beneficiary.category, queries.program_names(), Beneficiary.status,
+                        Beneficiary.province, Beneficiary.category, programs, Beneficiary.status,
                         Beneficiary.registered_on)
 
 

@@ -101,11 +101,7 @@ def merge_beneficiaries(survivor, duplicate, user):
         survivor, duplicate = Beneficiary.get_by_id(survivor.id), Beneficiary.get_by_id(duplicate.id)
         if "merged" in (survivor.status, duplicate.status):
             raise BeneficiaryError(_l("One of these records is already merged into another."))
-        filled = {name: value for name, _s, _d, value in merge_preview(survivor, duplicate)
-                  if _s in (None, "") and value not in (None, "")}
-        for name, value in filled.items():
-            setattr(survivor, name, value)
-        _save_with_keys(survivor)
+        filled = _fill_blanks(survivor, duplicate)
         moved, conflicts = {}, []
         for step in MERGE_STEPS:
             moved[step.name], step_conflicts = step.move(survivor, duplicate)
@@ -122,6 +118,16 @@ def merge_beneficiaries(survivor, duplicate, user):
         record_event("beneficiary.merge", obj=survivor, user=user, detail=audit)
         record_event("beneficiary.merged_into", obj=duplicate, user=user, detail=audit)
     return merge
+
+
+def _fill_blanks(survivor, duplicate):
+    """The survivor takes the duplicate's values where its own are blank; return them by field."""
+    filled = {name: value for name, mine, _theirs, value in merge_preview(survivor, duplicate)
+              if mine in (None, "") and value not in (None, "")}
+    for name, value in filled.items():
+        setattr(survivor, name, value)
+    _save_with_keys(survivor)
+    return filled
 
 
 def _repoint(duplicate, survivor):
@@ -166,17 +172,7 @@ def undo_merge(merge, user):
         detail = json.loads(merge.detail)
         survivor, duplicate = Beneficiary.get_by_id(merge.survivor_id), Beneficiary.get_by_id(merge.duplicate_id)
         links = _chain(survivor)
-        holders = (survivor.id, *(link.survivor_id for link in links))
-        given = {}
-        for step in MERGE_STEPS:
-            if step.name in detail["moved"]:
-                data = detail["moved"][step.name]
-                given[step.name] = _still_ours(step.rows(data), detail, step.name)
-                step.undo(data, Giveback(holders, given[step.name]))
-        given[REPOINTED] = _still_ours(detail.get(REPOINTED, []), detail, REPOINTED)
-        repointed = _repoint_back(given[REPOINTED], duplicate, holders)
-        given[REPOINTED] = [*given[REPOINTED], duplicate.id]  # a later merge that re-pointed it has no claim now
-        _note_given_back(merge, given)
+        repointed = _give_back(merge, detail, duplicate, (survivor.id, *(link.survivor_id for link in links)))
         cleared = _clear_filled(detail["filled"], survivor, links)
         Beneficiary.update(status=detail.get("duplicate_status", "active"), merged_into=None,
                            updated_at=utcnow()).where(Beneficiary.id == duplicate.id).execute()
@@ -186,6 +182,22 @@ def undo_merge(merge, user):
         for record in (survivor, duplicate, *(r for r, _names in cleared if r.id != survivor.id)):
             record_event("beneficiary.merge_undone", obj=record, user=user, detail=audit)
     return merge
+
+
+def _give_back(merge, detail, duplicate, holders):
+    """Move back to the duplicate what the merge took and no undo gave back since, from wherever it is among
+    holders; note it in the later merges that carried it on. Return the ids of the records re-pointed back."""
+    given = {}
+    for step in MERGE_STEPS:
+        if step.name in detail["moved"]:
+            data = detail["moved"][step.name]
+            given[step.name] = _still_ours(step.rows(data), detail, step.name)
+            step.undo(data, Giveback(holders, tuple(given[step.name])))
+    given[REPOINTED] = _still_ours(detail.get(REPOINTED, []), detail, REPOINTED)
+    repointed = _repoint_back(given[REPOINTED], duplicate, holders)
+    given[REPOINTED] = [*given[REPOINTED], duplicate.id]  # a later merge that re-pointed it has no claim now
+    _note_given_back(merge, given)
+    return repointed
 
 
 def _still_ours(ids, detail, kind):

@@ -91,33 +91,62 @@ def _admitted():
 
 def _in_program(program_id):
     """Participants with an admitted enrollment in a cohort of the program (their merged records' count as theirs)."""
-    held_by = Beneficiary.alias("held_by")
-    people = (ENROLLMENT.select(fn.COALESCE(held_by.merged_into, ENROLLMENT.beneficiary_id))
+    in_program = (COHORT.program_id == program_id) & _admitted()
+    own = (ENROLLMENT.select(ENROLLMENT.beneficiary_id)
+           .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id)).where(in_program))
+    # Read from the few merged records, not by joining every enrollment to its participant: half the time.
+    merged = Beneficiary.alias("merged")
+    theirs = (merged.select(merged.merged_into)
+              .join(ENROLLMENT, on=(ENROLLMENT.beneficiary_id == merged.id))
               .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
-              .join(held_by, on=(held_by.id == ENROLLMENT.beneficiary_id))
-              .where((COHORT.program_id == program_id) & _admitted()))
-    return Beneficiary.id.in_(people)
+              .where((merged.status == "merged") & in_program))
+    return Beneficiary.id.in_(own.union_all(theirs))
 
 
-def program_names():
-    """SQL: a participant's programs (admitted enrollments, their merged records' too), NAMES_APART between them.
+def with_program_names(query):
+    """(query, column): the participant query and the SQL of each one's programs, NAMES_APART between them.
 
-    One correlated subquery per row, read through the indexes on the person's enrollments, so that a
-    long export still streams: its first rows come before the last are read. joined_programs() makes
-    the text people read.
+    A person's programs are those of their admitted enrollments and of the records merged into theirs;
+    joined_programs() makes the text people read. Both databases read them in the query's own statement
+    at the cost of a few percent of a long export, each its own way: PostgreSQL joins every person's
+    names, grouped once, by hash; SQLite, which would scan such a join for every row, looks each row's
+    up through the indexes on its enrollments.
     """
-    records = Beneficiary.alias("record")
-    mine = records.select(records.id).where((records.id == Beneficiary.id) | (records.merged_into == Beneficiary.id))
-    # A name comes once per enrollment: the caller drops the repeats (SQLite takes no DISTINCT with a separator).
-    names = (fn.string_agg if is_postgres() else fn.group_concat)(PROGRAM.name, NAMES_APART)
-    return (ENROLLMENT.select(names)
+    if is_postgres():
+        names = _names_by_person()
+        return (query.join_from(Beneficiary, names, JOIN.LEFT_OUTER, on=(names.c.person == Beneficiary.id)),
+                names.c.names)
+    return query, _names_of_each()
+
+
+def _names_by_person():
+    """A subquery (person, names) of everyone with an admitted enrollment."""
+    # The few merged records are joined by hash, not every participant a second time.
+    merged = Beneficiary.alias("merged")
+    person = fn.COALESCE(merged.merged_into, ENROLLMENT.beneficiary_id)
+    return (ENROLLMENT.select(person.alias("person"), fn.string_agg(PROGRAM.name, NAMES_APART).alias("names"))
             .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
             .join(PROGRAM, on=(PROGRAM.id == COHORT.program_id))
-            .where(ENROLLMENT.beneficiary_id.in_(mine) & _admitted()))
+            .join(merged, JOIN.LEFT_OUTER, on=((merged.id == ENROLLMENT.beneficiary_id) & (merged.status == "merged")))
+            .where(_admitted())
+            .group_by(person)
+            .alias("programs"))
+
+
+def _names_of_each():
+    """A subquery of the names of the row's person, correlated with the participant query."""
+    records = Beneficiary.alias("record")
+    theirs = records.select(records.id).where((records.id == Beneficiary.id) | (records.merged_into == Beneficiary.id))
+    # A name comes once per enrollment: joined_programs() drops the repeats (SQLite takes no DISTINCT with a
+    # separator).
+    return (ENROLLMENT.select(fn.group_concat(PROGRAM.name, NAMES_APART))
+            .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
+            .join(PROGRAM, on=(PROGRAM.id == COHORT.program_id))
+            .where(ENROLLMENT.beneficiary_id.in_(theirs) & _admitted()))
 
 
 def joined_programs(names):
-    """The programs of program_names() as people read them: each once, by name, "; " between them."""
+    """The programs of with_program_names() as people read them: each once, by name, "; " between them."""
     return "; ".join(sorted(set(names.split(NAMES_APART)))) if names else ""
 
 

@@ -198,7 +198,8 @@ def test_an_export_with_a_filter_that_is_not_valid_is_refused_by_name(client, au
     assert AuditEvent.select().where(AuditEvent.action == "beneficiary.export").count() == 0
 
 
-def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, client, auth, create_beneficiary,  # noqa: F811
+def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, client, auth,
+                                                                            create_beneficiary,  # noqa: F811
                                                                             create_cohort, enroll):  # noqa: F811
     auth.login_as("manager")
     cohort = create_cohort(capacity=100)
@@ -214,3 +215,12 @@ def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, c
     for n in range(2, 12):
         enroll(cohort, create_beneficiary(given_name=f"P{n}"))
     assert statements() == few
+
+
+def test_a_program_name_like_a_formula_comes_back_as_text(client, auth, create_program,  # noqa: F811
+                                                          create_cohort, enroll, create_beneficiary):  # noqa: F811
+    enroll(create_cohort(program=create_program(name="=1+1")), create_beneficiary())
+    auth.login_as("manager")
+    workbook = load_workbook(io.BytesIO(client.get("/beneficiaries/export.xlsx?kind=deidentified").data))
+    cell = workbook.active.cell(row=2, column=6)
+    assert (cell.value, cell.data_type) == ("=1+1", "s")

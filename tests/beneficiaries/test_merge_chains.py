@@ -9,10 +9,12 @@ import itertools
 import json
 import random
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+import psycopg2
 import pytest
 
 from registry.audit.models import AuditEvent
@@ -29,6 +31,7 @@ from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
 from tests.reports.conftest import officer, results  # noqa: F401  (fixture used here)
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
+from tests.conftest import TEST_DATABASE_URL
 from tests.programs.conftest import create_cohort, create_program  # noqa: F401
 
 Q1 = (date(2025, 10, 1), date(2025, 12, 31))  # FY2026 Q1: every enrollment below starts in it
@@ -148,7 +151,8 @@ def last_event(action):
 
 def by(result, dimension):
     """{category: (numerator, denominator)} of one disaggregation."""
-    return {d["category"]: (d["numerator"], d["denominator"]) for d in result["disaggregations"] if d["by"] == dimension}
+    return {d["category"]: (d["numerator"], d["denominator"]) for d in result["disaggregations"]
+            if d["by"] == dimension}
 
 
 ORIGINAL_ABC = {"A@A+B": "A", "A@A": "A", "B@A+B": "B", "B@B+C": "B", "B@B": "B", "C@B+C": "C", "C@C": "C",
@@ -168,7 +172,7 @@ def test_a_chain_of_three_points_every_record_at_the_final_survivor(officer, cha
     assert_consistent(world)
 
 
-def test_the_indicator_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):  # noqa: F811
+def test_the_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):  # noqa: F811
     world = chain("ABC")
     merge(world, "A", "B", officer)
     merge(world, "B", "C", officer)
@@ -407,7 +411,8 @@ def repointed(merge_record):
 
 
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
-def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain, order):  # noqa: F811
+def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain,  # noqa: F811
+                                                                                   order):
     world = chain("ABC")
     before, rows = values(world), holders(world)
     merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer)]
@@ -503,3 +508,29 @@ def test_an_officer_cannot_undo_a_merge_of_records_outside_their_provinces(app, 
     assert client.post(f"/beneficiaries/merges/{first.id}/undo").status_code == 404
     with app.app_context():
         assert records(world)["A"] == ("merged", "C")
+
+
+@pytest.mark.skipif(not TEST_DATABASE_URL, reason="SQLite's write transactions run one at a time already")
+def test_on_postgresql_a_merge_waits_for_the_merge_or_undo_in_progress(app, chain, registrar):  # noqa: F811
+    world = chain("ABC")
+    other = psycopg2.connect(TEST_DATABASE_URL)  # another worker, in the middle of a merge or an undo
+    other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (merging.MERGE_LOCK,))
+    done = threading.Event()
+
+    def merge_meanwhile():
+        with app.app_context():
+            merge(world, "A", "B", User.get_by_id(registrar.id))
+            database.close()
+        done.set()
+
+    waiting = threading.Thread(target=merge_meanwhile)
+    waiting.start()
+    try:
+        assert not done.wait(1)  # it waits for the other transaction to end...
+    finally:
+        other.commit()
+        other.close()
+    assert done.wait(30)  # ...and goes on when it does
+    waiting.join()
+    with app.app_context():
+        assert records(world)["A"] == ("merged", "B")

@@ -140,14 +140,16 @@ def test_merge_steps_of_other_features_move_and_undo_their_rows(app_ctx, officer
     merge = merging.merge_beneficiaries(survivor, duplicate, officer)
     assert merging.conflict_messages(merge) == ["Both were enrolled in Sewing 1."]
     merging.undo_merge(BeneficiaryMerge.get_by_id(merge.id), officer)
-    assert calls == [("move", survivor.id, duplicate.id), ("undo", {"rows": [7]}, merging.Giveback((survivor.id,), [7]))]
+    assert calls == [("move", survivor.id, duplicate.id),
+                     ("undo", {"rows": [7]}, merging.Giveback((survivor.id,), (7,)))]
 
 
 def test_a_failing_merge_step_leaves_nothing_half_done(app_ctx, officer, monkeypatch):
     def explode(survivor, duplicate):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(merging, "MERGE_STEPS", [merging.MergeStep("bad", move=explode, undo=lambda d, g: None, rows=list)])
+    bad = merging.MergeStep("bad", move=explode, undo=lambda data, giveback: None, rows=list)
+    monkeypatch.setattr(merging, "MERGE_STEPS", [bad])
     survivor, duplicate = make_pair(officer)
     with pytest.raises(RuntimeError):
         merging.merge_beneficiaries(survivor, duplicate, officer)
