@@ -265,6 +265,37 @@ def test_an_older_backup_is_brought_up_to_date(live, fresh, tmp_path):
     assert AuditEvent.select().where(AuditEvent.action == "database.restore").count() == 1
 
 
+def test_a_restore_that_fails_half_way_changes_nothing(live, fresh, tmp_path, monkeypatch):
+    if isinstance(live, SqliteDatabase):
+        pytest.skip("SQLite restores by swapping the file whole: there is no half way")
+    migration_runner(fresh).up(target="0008_report_submissions")  # older: newer tables and foreign keys go first
+    path = tmp_path / "older.backup"
+    backup_database(fresh, path)
+    create_token(create_user("keeper", "Kept Record", "officer", "a long password", None), "made later")
+    before = snapshot(live)
+    keys = live.execute_sql("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()[0]
+    prelude = on_postgres._prelude
+    monkeypatch.setattr(on_postgres, "_prelude", lambda *args: prelude(*args) + "SELECT 1 / 0;\n")
+
+    with pytest.raises(BackupError, match="psql failed: .*division by zero"):
+        restore_database(live, path)
+    assert differing_tables(before, snapshot(live)) == []
+    assert live.execute_sql("SELECT count(*) FROM pg_constraint WHERE contype = 'f'").fetchone()[0] == keys
+
+    monkeypatch.setattr(on_postgres, "_prelude", prelude)
+    # pg_restore failing between two statements: what psql ran of it is not committed.
+    real = on_postgres._tool("pg_restore")
+    fake = tmp_path / "pg_restore"
+    fake.write_text(f'#!/bin/sh\ncase "$*" in *--clean*) ;; *) exec {real} "$@";; esac\n'
+                    "echo \"UPDATE schema_migration SET name = name || 'x';\"\n"
+                    'echo "pg_restore: error: the disk failed" >&2\nexit 1\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(on_postgres, "_tool", lambda name: str(fake) if name == "pg_restore" else shutil.which(name))
+    with pytest.raises(BackupError, match="pg_restore failed: pg_restore: error: the disk failed"):
+        restore_database(live, path)
+    assert differing_tables(before, snapshot(live)) == []
+
+
 def test_a_failed_backup_leaves_no_file(live, tmp_path, monkeypatch):
     engine = on_sqlite if isinstance(live, SqliteDatabase) else on_postgres
 
