@@ -24,25 +24,38 @@ def authenticate(username, password, ip=""):
     :raise SignInLocked: too many recent failures for the username or the address (the password is not checked).
     """
     username = username.strip()
-    locked = throttle.minutes_locked(username, ip)
-    if locked:
-        with database.atomic():
-            record_event("auth.login_throttled", username=username, detail={"minutes": locked})
-        raise SignInLocked(locked)
     user = User.get_or_none(User.username == username)
-    if user is None:
-        dummy_verify(password)
-    ok = user is not None and verify_password(user.password_hash, password)
+    ok, attempt = _check_password(user, username, password, ip)
     with database.atomic():
-        if not ok or not user.active:
-            throttle.record_failure(username, ip)
+        if not ok or not user.active:  # the attempt stays, as a failure
             record_event("auth.login_failed", user=user, username=username,
                          detail={"reason": "inactive" if ok else "bad credentials"})
             return None
-        throttle.clear_failures(username)
+        throttle.forgive(attempt)
         User.update(last_login_at=utcnow()).where(User.id == user.id).execute()
         record_event("auth.login", user=user)
     return user
+
+
+def _check_password(user, username, password, ip):
+    """Check a password under the sign-in throttle; return (matches, the attempt).
+
+    The attempt is counted before the check, so concurrent guesses cannot all slip under the limit.
+    An unknown username (user None) spends the time of a check and never matches.
+
+    :raise SignInLocked: the attempt is over a limit; the password was not checked.
+    """
+    attempt = throttle.record_attempt(username, ip)
+    locked = throttle.minutes_locked(attempt)
+    if locked:
+        with database.atomic():
+            throttle.withdraw(attempt)
+            record_event("auth.login_throttled", user=user, username=username, detail={"minutes": locked})
+        raise SignInLocked(locked)
+    if user is None:
+        dummy_verify(password)
+        return False, attempt
+    return verify_password(user.password_hash, password), attempt
 
 
 def sign_in(user):
