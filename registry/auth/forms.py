@@ -23,9 +23,13 @@ class NewPasswordMixin:
 
     username_for_policy = ""
 
+    def password_replaced(self):
+        """The password the new one replaces, when the form asks for it (a user changing their own)."""
+        return None
+
     def validate_new_password(self, field):
         """Apply the password policy."""
-        problem = password_problem(field.data or "", self.username_for_policy)
+        problem = password_problem(field.data or "", self.username_for_policy, self.password_replaced())
         if problem:
             raise ValidationError(problem)
 
@@ -40,6 +44,10 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
     )
     submit = SubmitField(_l("Change password"))
+
+    def password_replaced(self):
+        """The current password as typed: the new one must not be it."""
+        return self.current_password.data or None
 
 
 class LanguageForm(FlaskForm):

@@ -57,8 +57,19 @@ def is_common(password):
     return bool({lowered, joined, core} & common_passwords()) or only_digits_and_symbols or len(set(lowered)) <= 2
 
 
-def password_problem(password, username=""):
-    """Return why a new password is not acceptable, or None when it is."""
+def _loosely(password):
+    return "".join(password.split()).casefold()
+
+
+def password_problem(password, username="", current=None):
+    """Return why a new password is not acceptable, or None when it is.
+
+    :param current: the password it replaces, as the user typed it, when they change their own: the new
+        one must differ from it by more than capitals and spaces, or a temporary password could be kept.
+        (Never a stored hash: telling "same as the current one" from it would reveal the password.)
+    """
+    if current and _loosely(password) == _loosely(current):
+        return _("The new password must differ from the current one, and by more than capitals or spaces.")
     minimum = current_app.config["PASSWORD_MIN_LENGTH"]
     if len(password) < minimum:
         return _("The password must have at least %(n)d characters.", n=minimum)

@@ -5,7 +5,7 @@ from flask_login import login_user, logout_user
 from registry.audit.services import record_event
 from registry.auth import throttle
 from registry.auth.models import User, new_session_token
-from registry.auth.passwords import dummy_verify, hash_password, verify_password
+from registry.auth.passwords import dummy_verify, hash_password, password_problem, verify_password
 from registry.db import database
 from registry.timeutil import utcnow
 
@@ -16,6 +16,10 @@ class SignInLocked(Exception):
     def __init__(self, minutes):
         super().__init__(minutes)
         self.minutes = minutes
+
+
+class PasswordRefused(ValueError):
+    """A new password breaks the password policy; the message says how."""
 
 
 def authenticate(username, password, ip=""):
@@ -88,11 +92,27 @@ def end_all_sessions(user):
     User.update(session_token=user.session_token).where(User.id == user.id).execute()
 
 
-def change_own_password(user, current_password, new_password):
-    """Change a user's own password; other sessions end. Return False when the current one is wrong."""
-    if not verify_password(user.password_hash, current_password):
+def change_own_password(user, current_password, new_password, ip=""):
+    """Change a user's own password; other sessions end. Return False when the current one is wrong.
+
+    The current password is checked under the sign-in throttle (a session left open must not become a
+    way to guess it), and the new one against the policy, which refuses keeping the current one.
+
+    :raise SignInLocked: too many recent failures for the username or the address (nothing is checked).
+    :raise PasswordRefused: the new password breaks the policy.
+    """
+    ok, attempt = _check_password(user, user.username, current_password, ip)
+    if not ok:
+        with database.atomic():  # the attempt stays, as a failure
+            record_event("auth.password_change_failed", obj=user, user=user,
+                         detail={"reason": "wrong current password"})
         return False
+    problem = password_problem(new_password, user.username, current=current_password)
+    if problem:
+        throttle.forgive(attempt)  # the current password was right: no failure
+        raise PasswordRefused(problem)
     with database.atomic():
+        throttle.forgive(attempt)
         user.password_hash = hash_password(new_password)
         user.must_change_password = False
         User.update(password_hash=user.password_hash, must_change_password=False).where(User.id == user.id).execute()

@@ -46,7 +46,17 @@ def account():
     form.username_for_policy = current_user.username
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if services.change_own_password(user, form.current_password.data, form.new_password.data):
+        try:
+            changed = services.change_own_password(user, form.current_password.data, form.new_password.data,
+                                                   request.remote_addr or "")
+        except services.SignInLocked as locked:
+            form.current_password.errors.append(
+                _("Too many failed sign-ins. Try again in %(num)d minutes.", num=locked.minutes))
+            return render_template("auth/account.html", form=form), 429
+        except services.PasswordRefused as refused:
+            form.new_password.errors.append(str(refused))
+            return render_template("auth/account.html", form=form)
+        if changed:
             flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("auth.account"))
         form.current_password.errors.append(_("The current password is wrong."))
