@@ -7,7 +7,8 @@ from registry import create_app
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.auth.passwords import is_common, password_problem
-from registry.auth.throttle import LoginFailure
+from registry.auth.throttle import LoginFailure, record_attempt
+from registry.db import database
 from registry.timeutil import utcnow
 from tests.conftest import PASSWORD, make_test_config
 
@@ -122,3 +123,17 @@ def test_a_reset_password_is_temporary_too_and_blocks_the_api(client, auth, crea
     assert User.get_by_id(target.id).must_change_password
     response = client.get("/api/v1/cohorts", headers=headers)
     assert response.status_code == 403 and "password" in response.get_json()["error"]
+
+
+def test_attempts_refused_by_the_lock_do_not_prolong_it(auth, create_user):
+    create_user("officer", username="dara")
+    _fail(auth, "dara", 5)
+    for _ in range(3):
+        assert auth.login("dara").status_code == 429
+    assert LoginFailure.select().where(LoginFailure.username == "dara").count() == 5
+
+
+def test_an_attempt_is_never_recorded_inside_a_transaction(app_ctx):
+    """Inside one it would stay invisible to the other workers until the end: they could all slip under the limit."""
+    with database.connection_context(), database.atomic(), pytest.raises(RuntimeError, match="on its own"):
+        record_attempt("dara", "127.0.0.1")
