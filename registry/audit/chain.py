@@ -83,7 +83,7 @@ def _sealing_transaction():
     return database.atomic() if is_postgres() else database.atomic(lock_type="IMMEDIATE")
 
 
-def _last_sealed():
+def last_sealed():
     """The seq and hash the next event chains to: the end of the chain, or the genesis."""
     last = (AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
             .where(AuditEvent.seq.is_null(False) & AuditEvent.hash.is_null(False))
@@ -101,7 +101,7 @@ def _seal_batch(limit):
             # Held until this transaction ends; READ COMMITTED then shows the statements below
             # everything the previous sealer committed.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_KEY,))
-        seq, prev_hash = _last_sealed()
+        seq, prev_hash = last_sealed()
         rows = list(AuditEvent.select(*HASHED_FIELDS).where(AuditEvent.hash.is_null())
                     .order_by(AuditEvent.id).limit(limit).dicts())
         for row in rows:
