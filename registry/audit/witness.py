@@ -119,6 +119,9 @@ class Witness:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             handle = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        except FileExistsError:
+            raise WitnessError(f"Cannot write the audit witness {self.path}: {self.path.parent} is not a "
+                               "folder.") from None
         except OSError as error:
             raise WitnessError(f"Cannot write the audit witness {self.path}: {error.strerror}.") from None
         try:
