@@ -9,7 +9,6 @@ from registry.audit.witness import Witness
 from registry.db import database
 from registry.maintenance import on_postgres, on_sqlite
 from registry.maintenance.backup import backup_database, restore_database
-from registry.maintenance.errors import BackupError
 from tests.test_backup import HAS_PG_TOOLS
 
 CUT_NEWEST = "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)"
