@@ -19,6 +19,7 @@ def create_app(test_config=None):
         app.config.from_mapping(config.from_environment(app.instance_path))
     else:
         app.config.from_mapping(test_config)
+    app.config.setdefault("AUDIT_WITNESS_FILE", config.witness_file(app.instance_path))
 
     if app.config["PROXY_COUNT"]:
         # Trust X-Forwarded-For only from the configured number of proxies.

@@ -39,7 +39,15 @@ def from_environment(instance_path):
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "16")) * 1024 * 1024,
         "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
+        # The audit witness: a file the database user cannot write, and a key the database never holds.
+        "AUDIT_WITNESS_FILE": os.environ.get("AUDIT_WITNESS_FILE") or witness_file(instance_path),
+        "AUDIT_WITNESS_KEY": os.environ.get("AUDIT_WITNESS_KEY") or None,
     }
+
+
+def witness_file(instance_path):
+    """The default audit witness file: in the instance folder, beside the secret key."""
+    return str(Path(instance_path) / "audit-witness.log")
 
 
 DEFAULTS = {
@@ -61,4 +69,6 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
     # A page session ends after this long without a request (API tokens are not sessions).
     "IDLE_TIMEOUT_MINUTES": 30,
+    # The key that signs the audit witness; None derives one from SECRET_KEY (registry.audit.witness).
+    "AUDIT_WITNESS_KEY": None,
 }

@@ -4,7 +4,9 @@ The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_U
 (its public schema is reset at the start of the run). Migrations run once per run; after
 each test every table but the reference lists is emptied.
 """
+import itertools
 import os
+import tempfile
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg2
@@ -19,6 +21,10 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # Tables whose rows come from migrations (reference data): kept between tests.
 KEPT_TABLES = {"schema_migration", "province", "counter", "setting", "indicator"}
 PASSWORD = "correct horse battery"
+# Each test app writes its audit witness to a new file in here (removed when the run ends), never
+# into the instance folder; tests about the witness give their own path.
+WITNESS_DIR = tempfile.TemporaryDirectory(prefix="registry-witness-")
+WITNESS_NUMBER = itertools.count(1)
 
 
 def _admin_connection(url, dbname=None):
@@ -77,6 +83,7 @@ def make_test_config(database_url, **overrides):
         "DATABASE_URL": database_url,
         "WTF_CSRF_ENABLED": False,  # tests of CSRF turn it back on
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        "AUDIT_WITNESS_FILE": os.path.join(WITNESS_DIR.name, f"witness-{next(WITNESS_NUMBER)}.log"),
     }
     config.update(overrides)
     return config

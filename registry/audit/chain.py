@@ -13,18 +13,22 @@ seq, not id, is the chain order: on PostgreSQL a long transaction may commit its
 later ids were sealed; they are sealed when they become visible, at the end of the chain.
 
 What the chain proves: an event changed, or removed from the middle, after it was sealed breaks
-it (verify_chain finds the first such event). It cannot prove that nobody rewrote the whole
-chain or cut its tail with full write access to the database: keep the last hash that
-`flask verify-audit` prints somewhere else (a ticket, an email) to anchor it.
+it (verify_chain finds the first such event). It cannot see its own tail cut off, nor the whole
+chain rewritten: after each batch the sealer appends the new head to the witness file outside the
+database (registry.audit.witness), and `flask verify-audit` compares the log with it.
 """
 import hashlib
 import json
+import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timezone
 
 from registry.audit.models import AuditEvent
+from registry.audit.witness import WitnessError, current_witness
 from registry.db import database, is_postgres
+
+log = logging.getLogger(__name__)
 
 GENESIS = "0" * 64  # the prev_hash of the first event
 # The key of the PostgreSQL advisory lock that sealers take: "audit" in ASCII.
@@ -79,7 +83,7 @@ def _sealing_transaction():
     return database.atomic() if is_postgres() else database.atomic(lock_type="IMMEDIATE")
 
 
-def _last_sealed():
+def last_sealed():
     """The seq and hash the next event chains to: the end of the chain, or the genesis."""
     last = (AuditEvent.select(AuditEvent.seq, AuditEvent.hash)
             .where(AuditEvent.seq.is_null(False) & AuditEvent.hash.is_null(False))
@@ -88,13 +92,16 @@ def _last_sealed():
 
 
 def _seal_batch(limit):
-    """Seal up to `limit` unsealed events in one transaction under the sealing lock; return how many."""
+    """Seal up to `limit` unsealed events in one transaction under the sealing lock.
+
+    Return how many, and the seq and hash of the chain's end once they are sealed.
+    """
     with _sealing_transaction():
         if is_postgres():
             # Held until this transaction ends; READ COMMITTED then shows the statements below
             # everything the previous sealer committed.
             database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_KEY,))
-        seq, prev_hash = _last_sealed()
+        seq, prev_hash = last_sealed()
         rows = list(AuditEvent.select(*HASHED_FIELDS).where(AuditEvent.hash.is_null())
                     .order_by(AuditEvent.id).limit(limit).dicts())
         for row in rows:
@@ -102,21 +109,34 @@ def _seal_batch(limit):
             digest = event_hash(prev_hash, row)
             AuditEvent.seal(row["id"], seq, prev_hash, digest)
             prev_hash = digest
-    return len(rows)
+    return len(rows), seq, prev_hash
 
 
-def seal_pending(batch_size=BATCH_SIZE):
+def _witness(witness, seq, digest):
+    """Append the committed head to the witness; a failure is logged, never raised (the seal holds)."""
+    try:
+        witness.checkpoint(database.obj, seq, digest)
+    except WitnessError as error:
+        log.error("%s The audit log's end is not witnessed until the next seal.", error)
+
+
+def seal_pending(batch_size=BATCH_SIZE, witness=None):
     """Seal every committed unsealed event, oldest id first, in short transactions; return how many.
+
+    After each batch commits, its new head goes to the witness (the current app's by default).
 
     :raise RuntimeError: called inside a transaction (the lock would last as long as it, and the
         caller's own uncommitted events would be sealed before they are certain).
     """
     if database.in_transaction():
         raise RuntimeError("seal_pending() must run outside any transaction.")
+    witness = witness or current_witness()
     total = 0
     while True:
-        sealed = _seal_batch(batch_size)
+        sealed, seq, digest = _seal_batch(batch_size)
         total += sealed
+        if sealed and witness is not None:
+            _witness(witness, seq, digest)
         if sealed < batch_size:
             return total
 

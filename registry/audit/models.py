@@ -71,3 +71,10 @@ class AuditEvent(BaseModel):
                  .where((cls.id == event_id) & cls.hash.is_null()))
         if query.execute() != 1:
             raise AuditError(f"Audit event {event_id} is missing or already sealed.")
+
+
+class BackupCheckpoint(BaseModel):
+    """The witness line of the audit log's head written just before a backup, so that the backup carries it."""
+
+    taken_at = DateTimeField(default=utcnow)
+    line = TextField()  # the signed witness entry, as written to the witness file

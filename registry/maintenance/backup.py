@@ -18,6 +18,7 @@ from registry.audit.services import record_event
 from registry.db import migrate, migration_runner
 from registry.maintenance import on_postgres, on_sqlite
 from registry.maintenance.errors import BackupError
+from registry.maintenance.witness_carry import carried_checkpoint, carry_checkpoint, tell_witness
 
 ENGINES = ((SqliteDatabase, on_sqlite), (PostgresqlDatabase, on_postgres))
 
@@ -31,19 +32,24 @@ class Outcome:
     tables: int
     seconds: float
     migrations: list = field(default_factory=list)  # applied after a restore
+    warnings: list = field(default_factory=list)
 
 
-def backup_database(db, path, force=False):
+def backup_database(db, path, force=False, witness=None):
     """Copy the whole database to the file at path, consistently even while the app writes.
 
     The copy is written next to path, checked, then renamed: path holds a whole backup or nothing new.
 
     :param force: replace a file already at path.
+    :param witness: the audit witness (registry.audit.witness.Witness): the backup carries the log's
+        head, signed, and the witness file records it.
     :raise BackupError: a path that exists (without force) or cannot be written, a failed copy.
     """
     engine, path, started = _engine(db), Path(path).absolute(), time.monotonic()
     _check_target(engine, db, path, force)
     with db.connection_context():
+        if witness is not None:
+            carry_checkpoint(db, witness)
         with _file_next_to(path) as partial:
             tables = engine.dump(db, partial)
             _put_in_place(partial, path, force)
@@ -52,26 +58,31 @@ def backup_database(db, path, force=False):
     return outcome
 
 
-def restore_database(db, path, confirm=None):
+def restore_database(db, path, confirm=None, witness=None):
     """Replace everything in the database with the backup at path, then apply newer migrations.
 
     :param confirm: called with the checked path and its number of tables before anything changes;
         it stops the restore by raising (e.g. click.Abort).
+    :param witness: the audit witness: it is told that the log was put back to the backup's head.
     :raise BackupError: a missing file, a file that is no backup of this registry or of another
-        database kind, a backup from newer code, a failed restore.
+        database kind, a backup from newer code, a backup whose witness checkpoint does not check,
+        a failed restore.
     """
     engine, path, started = _engine(db), Path(path).absolute(), time.monotonic()
     _check_source(engine, db, path)
     with db.connection_context():
         tables, names = engine.inspect(db, path)
         _check_migrations(db, path, names)
+        carried = carried_checkpoint(engine, path, witness) if witness is not None else None
         if confirm is not None:
             asked = time.monotonic()
             confirm(path, tables)
             started += time.monotonic() - asked  # the time spent answering is not the restore's
         engine.load(db, path)
         applied = _bring_up_to_date(db, path)
-        outcome = Outcome(path, path.stat().st_size, tables, time.monotonic() - started, applied)
+        warning = tell_witness(db, witness, carried) if witness is not None else None
+        outcome = Outcome(path, path.stat().st_size, tables, time.monotonic() - started, applied,
+                          [warning] if warning else [])
         # In the restored database: the restore itself is on record there.
         _record(db, "database.restore", path=str(path), bytes=outcome.size, tables=tables, migrations=applied)
     return outcome

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import PeeweeException
 
+from registry.audit.witness import current_witness
 from registry.db import database
 from registry.maintenance.backup import backup_database, restore_database
 from registry.maintenance.errors import BackupError
@@ -37,7 +38,7 @@ def _ask(path, tables):
 def backup_command(path, force):
     """Copy the whole database to the file PATH; safe while the app runs."""
     try:
-        done = backup_database(database.obj, path, force=force)
+        done = backup_database(database.obj, path, force=force, witness=current_witness())
     except (BackupError, PeeweeException) as error:
         raise _failed(error) from None
     click.echo(f"Backed up the database to {done.path} ({file_size(done.size)}, {done.tables} tables) "
@@ -51,10 +52,12 @@ def backup_command(path, force):
 def restore_command(path, yes):
     """Replace everything in the database with the backup PATH, then bring it up to date."""
     try:
-        done = restore_database(database.obj, path, confirm=None if yes else _ask)
+        done = restore_database(database.obj, path, confirm=None if yes else _ask, witness=current_witness())
     except (BackupError, PeeweeException) as error:
         raise _failed(error) from None
     click.echo(f"Restored the database from {done.path} ({file_size(done.size)}, {done.tables} tables) "
                f"in {done.seconds:.2f} s.")
     if done.migrations:
         click.echo("Applied migrations: " + ", ".join(done.migrations))
+    for warning in done.warnings:
+        click.echo("Warning: " + warning, err=True)

@@ -39,6 +39,15 @@ def inspect(db, path):
     return len(tables), _copied_values(script, "name")
 
 
+def carried_lines(path):
+    """The audit witness lines the archive carries (table backup_checkpoint), oldest first; [] if none."""
+    if ("public", "backup_checkpoint") not in _archive_tables(path):
+        return []
+    script = _run([_tool("pg_restore"), "--data-only", "--table=backup_checkpoint", "--file=-", str(path)])
+    rows = zip(_copied_values(script, "id"), _copied_values(script, "line"))
+    return [line for _id, line in sorted(rows, key=lambda row: int(row[0]))]
+
+
 def load(db, path):
     """Replace the live database's tables with the archive's, in one transaction: a failure changes nothing.
 

@@ -43,6 +43,17 @@ def inspect(db, path):
         raise BackupError(f"{path} is not a readable SQLite database ({error}).") from None
 
 
+def carried_lines(path):
+    """The audit witness lines the backup carries (table backup_checkpoint), oldest first; [] if none."""
+    try:
+        with closing(_open_read_only(path)) as source:
+            if not _has_table(source, "backup_checkpoint"):
+                return []
+            return [line for (line,) in source.execute("SELECT line FROM backup_checkpoint ORDER BY id")]
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path} is not a readable SQLite database ({error}).") from None
+
+
 def load(db, path):
     """Replace the live database with the one at path, in one write transaction."""
     try:
