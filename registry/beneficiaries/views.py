@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
-from registry.beneficiaries import display, queries, services
+from registry.beneficiaries import deidentified, display, queries, services
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.history import profile_history
@@ -38,7 +38,8 @@ def index():
     form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
     query = queries.search(**form.filters()) if form.validate() else queries.search()
     return render_template("beneficiaries/index.html", form=form,
-                           pages=paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query))
+                           pages=paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query),
+                           deidentified_filters=deidentified.filters_only(request.args))
 
 
 @bp.route("/new", methods=["GET", "POST"])
