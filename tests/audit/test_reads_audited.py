@@ -1,9 +1,9 @@
-"""Every page or API answer that shows a person's phone, ID number or birth date writes an audit event naming them.
+"""Every page or API answer that shows a person's contact or identity fields writes an audit event naming them.
 
 The test walks the app's URL map: each GET route is built with the ids of a small world, fetched as an
 admin (with a token for /api/), and when the answer holds a seeded person's phone (in any way the
-registry writes it), ID number or birth date, the request must have written an audit event naming that
-person: the record as the event's object, or the code in its detail. A route whose URL the test cannot
+registry writes it), ID number, birth date or village, the request must have written an audit event naming
+that person: the record as the event's object, or the code in its detail. A route whose URL the test cannot
 build must be listed in NOT_BUILT with the reason, so that a new route fails here until it is handled.
 """
 import io
@@ -29,13 +29,17 @@ from tests.programs.conftest import create_cohort, create_program, enroll  # noq
 
 TODAY = date.today()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Seeded people: what singles each out. Pisey and her likely duplicate attend a running cohort; Sophal
-# completed one 100 days ago (her follow-ups are due); Vanna completed it too and was followed up.
+# Seeded people and their contact and identity fields. Pisey and her likely duplicate attend a running cohort;
+# Sophal completed one 100 days ago (her follow-ups are due); Vanna completed it too and was followed up.
 PEOPLE = {
-    "Pisey": {"phone": "+85515481201", "id_document_number": "N123456", "date_of_birth": date(1990, 4, 17)},
-    "Pisey twin": {"phone": "+85517222333", "id_document_number": "P765432", "date_of_birth": date(1988, 11, 2)},
-    "Sophal": {"phone": "+85516333444", "id_document_number": "K246810", "date_of_birth": date(1994, 8, 23)},
-    "Vanna": {"phone": "+85518555666", "id_document_number": "M135791", "date_of_birth": date(1996, 1, 29)},
+    "Pisey": {"phone": "+85515481201", "id_document_number": "N123456", "date_of_birth": date(1990, 4, 17),
+              "village": "Trapeang Chhuk"},
+    "Pisey twin": {"phone": "+85517222333", "id_document_number": "P765432", "date_of_birth": date(1988, 11, 2),
+                   "village": "Kouk Khmum"},
+    "Sophal": {"phone": "+85516333444", "id_document_number": "K246810", "date_of_birth": date(1994, 8, 23),
+               "village": "Ou Ta Ki"},
+    "Vanna": {"phone": "+85518555666", "id_document_number": "M135791", "date_of_birth": date(1996, 1, 29),
+              "village": "Boeung Chhouk"},
 }
 # Routes the test does not fetch, and why. Nothing else may be left out.
 NOT_BUILT = {
@@ -111,13 +115,13 @@ def world(app, client, create_beneficiary, create_cohort, enroll, create_user, r
 
 
 def _shown_forms(app, values):
-    """The ways a person's phone, ID number and birth date are written on pages, sheets and JSON."""
+    """The ways a person's phone, ID number, birth date and village are written on pages, sheets and JSON."""
     born = values["date_of_birth"]
     with app.test_request_context():
         medium = format_date(born, "medium")
     local = display_phone(values["phone"])
     return {values["phone"], local, local.replace(" ", ""), values["phone"][4:], values["id_document_number"],
-            born.isoformat(), medium, born.strftime("%d/%m/%Y")}
+            born.isoformat(), medium, born.strftime("%d/%m/%Y"), values["village"]}
 
 
 def _text_of(response):
