@@ -32,15 +32,17 @@ def _beneficiary_ids(code):
 
 
 def _record_matches(record):
-    """The record's primary key, a participant code, or an event whose detail names that code."""
+    """The record's primary key, a participant code, or an event whose detail names that code.
+
+    A detail names a code as a value of its own, '"code": "BR-000001"', or in a list of the people a
+    page showed, '"shown": ["BR-000001", ...]': both hold the code in quotes.
+    """
     condition = AuditEvent.object_id == record
     ids = _beneficiary_ids(record)
     if ids:
         condition |= (AuditEvent.object_type == "beneficiary") & AuditEvent.object_id.in_(ids)
     if not record.isdigit():
-        # Details are written by json.dumps with the default separators: '"code": "BR-000001"'.
-        fragment = json.dumps({"code": record.upper()}, ensure_ascii=False)[1:-1]
-        condition |= AuditEvent.detail.contains(fragment)
+        condition |= AuditEvent.detail.contains(json.dumps(record.upper(), ensure_ascii=False))
     return condition
 
 

@@ -39,9 +39,12 @@ def index():
         return render_template("audit/index.html", form=form, pages=None, events=[], codes={})
     pages = paginated(queries.search_events(**form.filters()), PER_PAGE)
     events = list(pages.get_object_list())
-    return render_template("audit/index.html", form=form, pages=pages, events=events,
-                           codes=queries.participant_codes(events), detail_lines=detail_lines,
-                           export_args=_filter_args())
+    codes = queries.participant_codes(events)
+    if codes:  # the changes shown may hold their phones, ID numbers and birth dates
+        record_event("audit.view", user=current_user._get_current_object(),
+                     detail={"filters": _filter_args(), "shown": sorted(set(codes.values()))})
+    return render_template("audit/index.html", form=form, pages=pages, events=events, codes=codes,
+                           detail_lines=detail_lines, export_args=_filter_args())
 
 
 @bp.get("/export.xlsx")

@@ -14,7 +14,7 @@ from exports.lists import write_list
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, MANAGER, OFFICER
-from registry.beneficiaries import choices, queries
+from registry.beneficiaries import choices, deidentified, queries
 from registry.beneficiaries.choices import labels
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.search_form import SearchForm
@@ -116,12 +116,25 @@ def _refused(form):
                            text=_("Not a valid filter: %(fields)s. Choose it again on the list.", fields=fields)), 400
 
 
+def _identifying(kind, refused):
+    """The page refusing a de-identified list filtered by what singles a person out; the attempt is audited."""
+    record_event("beneficiary.export_refused", user=current_user._get_current_object(),
+                 detail={"kind": kind, "parameters": {name: request.args.getlist(name) for name in refused}})
+    return render_template("errors/error.html", code=400, title=_("This list cannot be exported"),
+                           text=_("A list without names is filtered only by province, program, category, sex, age "
+                                  "and status, never by a name, phone, ID number or code. Not accepted: "
+                                  "%(names)s.", names=", ".join(refused))), 400
+
+
 @bp.get("/export.xlsx")
 def export():
     """The participant list with the list page's filters, as a spreadsheet; every export is audited."""
     kind = request.args.get("kind", "named" if current_user.role in NAMED_ROLES else "deidentified")
     if kind not in ("named", "deidentified") or (kind == "named" and current_user.role not in NAMED_ROLES):
         abort(403)
+    refused = deidentified.refused_parameters(request.args) if kind == "deidentified" else []
+    if refused:
+        return _identifying(kind, refused)
     form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
     if not form.validate():  # never a list wider than the one asked for
         return _refused(form)

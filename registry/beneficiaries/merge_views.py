@@ -6,7 +6,7 @@ from playhouse.flask_utils import get_object_or_404
 
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
-from registry.beneficiaries import merging, queries
+from registry.beneficiaries import merging, queries, services
 from registry.beneficiaries.duplicates import find_duplicates
 from registry.beneficiaries.models import BeneficiaryMerge
 from registry.beneficiaries.services import BeneficiaryError, editable_values
@@ -25,11 +25,15 @@ def choose(code):
     if not other_code:
         suggestions = [m for m in find_duplicates(editable_values(beneficiary), exclude_ids=[beneficiary.id])
                        if current_user.in_scope(m.beneficiary.province_id)]
+        services.record_shown([beneficiary] + [m.beneficiary for m in suggestions],
+                              current_user._get_current_object(), "merge")
         return render_template("beneficiaries/merge_choose.html", b=beneficiary, suggestions=suggestions)
     other = queries.get_beneficiary_or_404(other_code)
     if other.id == beneficiary.id or other.status == "merged":
         flash(_("Choose another active record to merge with."), "danger")
         return redirect(url_for("beneficiary_merges.choose", code=beneficiary.code))
+    for shown, beside in ((beneficiary, other), (other, beneficiary)):  # both whole records, side by side
+        services.record_view(shown, current_user._get_current_object(), via="merge", beside=beside.code)
     return render_template("beneficiaries/merge_compare.html", a=beneficiary, b=other,
                            rows=merging.merge_preview(beneficiary, other), form=ConfirmForm())
 

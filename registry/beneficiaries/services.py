@@ -128,6 +128,14 @@ def restore_beneficiary(beneficiary, user):
     return _set_status(beneficiary, "active", "beneficiary.restore", user)
 
 
-def record_view(beneficiary, user):
-    """Audit that a user opened a participant's profile."""
-    record_event("beneficiary.view", obj=beneficiary, user=user)
+def record_view(beneficiary, user, via=None, **detail):
+    """Audit that a user saw a participant's whole record: the profile, or `via` another page (edit, merge)."""
+    record_event("beneficiary.view", obj=beneficiary, user=user, detail={"via": via, **detail} if via else None)
+
+
+def record_shown(beneficiaries, user, via, **detail):
+    """Audit that a page showed these participants' birth dates or contact details: their codes, and how.
+
+    The audit log's participant filter finds the event by any of the codes.
+    """
+    record_event("beneficiary.list", user=user, detail={"via": via, **detail, "shown": [b.code for b in beneficiaries]})

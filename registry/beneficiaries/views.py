@@ -6,7 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
-from registry.beneficiaries import display, queries, services
+from registry.beneficiaries import deidentified, display, queries, services
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.history import profile_history
@@ -36,9 +36,14 @@ def provinces_in_scope():
 def index():
     """The participant list with one search box and filters."""
     form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
-    query = queries.search(**form.filters()) if form.validate() else queries.search()
-    return render_template("beneficiaries/index.html", form=form,
-                           pages=paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query))
+    valid = form.validate()
+    query = queries.search(**form.filters()) if valid else queries.search()
+    pages = paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query)
+    people = list(pages.get_object_list())
+    services.record_shown(people, current_user._get_current_object(), "list", page=pages.get_page(),
+                          filters={k: v for k, v in form.filters().items() if v} if valid else {})
+    return render_template("beneficiaries/index.html", form=form, pages=pages, people=people,
+                           deidentified_filters=deidentified.filters_only(request.args))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -52,6 +57,8 @@ def create():
                                                         allow_duplicate=request.form.get("allow_duplicate") == "1")
         except services.LikelyDuplicates as found:
             matches = found.matches
+            services.record_shown([m.beneficiary for m in matches if current_user.in_scope(m.beneficiary.province_id)],
+                                  current_user._get_current_object(), "duplicate_warning")
         else:
             flash(_("%(name)s is registered as %(code)s.", name=beneficiary.display_name, code=beneficiary.code),
                   "success")
@@ -84,6 +91,8 @@ def edit(code):
         services.update_beneficiary(beneficiary, form.record_data(), current_user._get_current_object())
         flash(_("The changes to %(code)s are saved.", code=beneficiary.code), "success")
         return redirect(url_for("beneficiaries.profile", code=beneficiary.code))
+    if request.method == "GET":  # the form filled with the whole record (a refused POST shows what was sent)
+        services.record_view(beneficiary, current_user._get_current_object(), via="edit")
     return render_template("beneficiaries/form.html", form=form, beneficiary=beneficiary, matches=[])
 
 
