@@ -243,3 +243,14 @@ def test_a_key_held_by_another_connection_is_409_until_it_is_released(api):
         assert done.status_code == 201
     finally:
         other.close()
+
+
+def test_the_openapi_document_gives_the_header_on_every_write_operation():
+    from registry.api.openapi import document
+
+    for path, operations in document()["paths"].items():
+        for method, operation in operations.items():
+            names = {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+            assert (KEY in names) == (method.upper() in WRITE_METHODS), (method, path)
+            if method.upper() in WRITE_METHODS:
+                assert {"400", "409", "422"} <= set(operation["responses"]), (method, path)
