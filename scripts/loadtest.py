@@ -1,12 +1,16 @@
-"""Load test: trainers and officers at once against gunicorn on PostgreSQL, then every acknowledged write checked.
+"""Load test: trainers and officers at once against gunicorn, then every acknowledged write checked.
 
-It creates its own PostgreSQL database, migrates it with `flask --app wsgi init-db`, builds accounts,
-API tokens and the training data in-process (a program, 20 cohorts of 25 to 40 participants, each
-with one trainer and eight sessions on past weekdays), then starts gunicorn and, for --duration
-seconds, runs simulated people, each a thread with its own requests.Session:
+It creates its own database (PostgreSQL, or a SQLite file with --database-url sqlite:////path.sqlite3),
+migrates it with `flask --app wsgi init-db`, builds accounts, API tokens and the training data
+in-process (a program, 20 cohorts of 25 to 40 participants, each with one trainer and eight
+sessions on past weekdays), then starts gunicorn and, for --duration seconds, runs simulated people,
+each a thread with its own requests.Session:
 
 - trainers save the attendance of a session of their own cohort, again and again, with random marks
   for the whole roster (PUT /api/v1/sessions/<id>/attendance, bearer token);
+- every API write carries a new Idempotency-Key; after no answer (connection error, timeout) or a 409
+  (the first attempt still running) it is sent again with the same key, up to --retries times, as a
+  field client would: a retry of a write that was done gets its first answer again and writes nothing;
 - officers sign in on /login (CSRF token from the form), then in turn register participants
   (POST /api/v1/beneficiaries with "allow_duplicate": true and a unique given name) and import a
   generated sheet of 20 rows with unique names through the pages: upload, wait for the check by
@@ -16,30 +20,35 @@ Every answer's status and latency is recorded, and every acknowledged write (a 2
 import, the job's page saying the rows were imported). After the run it stops gunicorn and checks the
 database: each acknowledged registration is there once (by code and by name), each acknowledged
 import's rows are there once, each import job wrote all of its rows or none, each session's marks are
-those of its last acknowledged save (one mark per person), and no answer was a 5xx. It prints a
-summary and exits 1 on FAIL.
+those of its last acknowledged save (one mark per person), and no answer was a 5xx. "Writes lost or
+doubled" compares what the clients believe they wrote with the database. It prints a summary and
+exits 1 on FAIL.
 
-With --kill-worker, from midway it looks for a gunicorn worker running an import (the worker that
+With --kills N (--kill-worker is --kills 1), N workers are killed in the second half of the run, each
+in its own window. The first kill looks for a gunicorn worker running an import (the worker that
 answered a job's confirmation, named by the access log, while the job is importing; best, while that
 worker's connection is inside the import's transaction, seen in pg_stat_activity) and sends it SIGKILL;
 gunicorn starts another. Requests in flight on it get no answer: they are counted apart, neither
-acknowledged nor 5xx. Afterwards, a job the kill interrupted must have written nothing: the script
-waits until the job's state URL reports it interrupted (the app's STALE_AFTER, 2 minutes after its
-last heartbeat, so such a run lasts about 2 minutes longer), checks that it left no rows, takes it up
-again ("retry") and imports it; those requests show in the table as "(after)".
+acknowledged nor 5xx. The other kills look for a worker inside an API write's transaction (PostgreSQL
+shows it; on SQLite a worker at random, nearly always busy). Afterwards, a job the kill interrupted
+must have written nothing: the script waits until the job's state URL reports it interrupted (the
+app's STALE_AFTER, 2 minutes after its last heartbeat, so such a run lasts about 2 minutes longer),
+checks that it left no rows, takes it up again ("retry") and imports it; those requests show in the table as "(after)".
 
 Run from the repository root, with the virtualenv's Python (gunicorn and requests live there):
 
     .venv/bin/python scripts/loadtest.py --duration 10                 # a quick try
     .venv/bin/python scripts/loadtest.py                               # 60 seconds
     .venv/bin/python scripts/loadtest.py --kill-worker                 # 60 seconds, one worker killed
-        [--database-url postgresql://postgres@127.0.0.1:5432/registry_load] [--duration 60]
-        [--trainers 20] [--officers 5] [--workers 4] [--max-requests 20000] [--timeout 60] [--keep] [--seed N]
+    .venv/bin/python scripts/loadtest.py --kills 3 --workers 2 --database-url sqlite:////tmp/load.sqlite3
+        [--database-url postgresql://postgres@127.0.0.1:5432/registry_load] [--duration 60] [--kills N]
+        [--trainers 20] [--officers 5] [--workers 4] [--max-requests 20000] [--timeout 60] [--retries 5]
+        [--keep] [--seed N]
 
 The database of --database-url is DROPPED and created again, and dropped at the end unless --keep:
-give it a name of its own (the script refuses `test`, `postgres` and the templates). The gunicorn
-log, the access log and every record of the run are kept in a folder under /tmp that the summary names.
-This is not part of `make test`.
+give it a name of its own (the script refuses `test`, `postgres` and the templates; a SQLite file must
+end in .db, .sqlite or .sqlite3). The gunicorn log, the access log and every record of the run are
+kept in a folder under /tmp that the summary names. This is not part of `make test`.
 """
 import argparse
 import json
@@ -944,8 +953,9 @@ def check_imports(conn, run):
 def final_marks(conn):
     """{session id: {code: mark}} as stored, and the (session, enrollment) pairs with more than one mark."""
     marks = defaultdict(dict)
-    for session, code, status in fetch(conn, "SELECT a.session_id, b.code, a.status FROM attendance a JOIN enrollment e "
-                                             "ON e.id = a.enrollment_id JOIN beneficiary b ON b.id = e.beneficiary_id"):
+    for session, code, status in fetch(conn, "SELECT a.session_id, b.code, a.status FROM attendance a "
+                                             "JOIN enrollment e ON e.id = a.enrollment_id "
+                                             "JOIN beneficiary b ON b.id = e.beneficiary_id"):
         marks[session][code] = status
     doubled = fetch(conn, "SELECT session_id, enrollment_id, count(*) FROM attendance "
                           "GROUP BY session_id, enrollment_id HAVING count(*) > 1")
