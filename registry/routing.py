@@ -4,8 +4,25 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite refuses beyond 2**63 - 1 with an error, not a 404
 
 
+def digits_at_most(n):
+    """A regular expression of the decimal numbers from 0 to n, e.g. for n=25: \\d{1,1}|[0-1]\\d{1}|2[0-4]|25."""
+    digits = str(n)
+    parts = [rf"\d{{1,{len(digits) - 1}}}"] if len(digits) > 1 else []
+    for i, digit in enumerate(digits):
+        if digit != "0":
+            rest = len(digits) - i - 1
+            parts.append(digits[:i] + f"[0-{int(digit) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    return "|".join(parts + [digits])
+
+
 class RecordIdConverter(IntegerConverter):
-    """<int:...> as Flask has it, but a number no table can hold is no match (404), never a database error."""
+    """<int:...> as Flask has it, but a number no table can hold is no match (404), never a database error.
+
+    The bound is in the regular expression too: werkzeug refuses a too large number only after matching
+    the path, and then answers 405 instead of 404 when another rule has the same path with other methods.
+    """
+
+    regex = digits_at_most(MAX_ID)
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)

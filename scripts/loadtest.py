@@ -1,12 +1,16 @@
-"""Load test: trainers and officers at once against gunicorn on PostgreSQL, then every acknowledged write checked.
+"""Load test: trainers and officers at once against gunicorn, then every acknowledged write checked.
 
-It creates its own PostgreSQL database, migrates it with `flask --app wsgi init-db`, builds accounts,
-API tokens and the training data in-process (a program, 20 cohorts of 25 to 40 participants, each
-with one trainer and eight sessions on past weekdays), then starts gunicorn and, for --duration
-seconds, runs simulated people, each a thread with its own requests.Session:
+It creates its own database (PostgreSQL, or a SQLite file with --database-url sqlite:////path.sqlite3),
+migrates it with `flask --app wsgi init-db`, builds accounts, API tokens and the training data
+in-process (a program, 20 cohorts of 25 to 40 participants, each with one trainer and eight
+sessions on past weekdays), then starts gunicorn and, for --duration seconds, runs simulated people,
+each a thread with its own requests.Session:
 
 - trainers save the attendance of a session of their own cohort, again and again, with random marks
   for the whole roster (PUT /api/v1/sessions/<id>/attendance, bearer token);
+- every API write carries a new Idempotency-Key; after no answer (connection error, timeout) or a 409
+  (the first attempt still running) it is sent again with the same key, up to --retries times, as a
+  field client would: a retry of a write that was done gets its first answer again and writes nothing;
 - officers sign in on /login (CSRF token from the form), then in turn register participants
   (POST /api/v1/beneficiaries with "allow_duplicate": true and a unique given name) and import a
   generated sheet of 20 rows with unique names through the pages: upload, wait for the check by
@@ -16,30 +20,35 @@ Every answer's status and latency is recorded, and every acknowledged write (a 2
 import, the job's page saying the rows were imported). After the run it stops gunicorn and checks the
 database: each acknowledged registration is there once (by code and by name), each acknowledged
 import's rows are there once, each import job wrote all of its rows or none, each session's marks are
-those of its last acknowledged save (one mark per person), and no answer was a 5xx. It prints a
-summary and exits 1 on FAIL.
+those of its last acknowledged save (one mark per person), and no answer was a 5xx. "Writes lost or
+doubled" compares what the clients believe they wrote with the database. It prints a summary and
+exits 1 on FAIL.
 
-With --kill-worker, from midway it looks for a gunicorn worker running an import (the worker that
+With --kills N (--kill-worker is --kills 1), N workers are killed in the second half of the run, each
+in its own window. The first kill looks for a gunicorn worker running an import (the worker that
 answered a job's confirmation, named by the access log, while the job is importing; best, while that
 worker's connection is inside the import's transaction, seen in pg_stat_activity) and sends it SIGKILL;
 gunicorn starts another. Requests in flight on it get no answer: they are counted apart, neither
-acknowledged nor 5xx. Afterwards, a job the kill interrupted must have written nothing: the script
-waits until the job's state URL reports it interrupted (the app's STALE_AFTER, 2 minutes after its
-last heartbeat, so such a run lasts about 2 minutes longer), checks that it left no rows, takes it up
-again ("retry") and imports it; those requests show in the table as "(after)".
+acknowledged nor 5xx. The other kills look for a worker inside an API write's transaction (PostgreSQL
+shows it; on SQLite a worker at random, nearly always busy). Afterwards, a job the kill interrupted
+must have written nothing: the script waits until the job's state URL reports it interrupted (the
+app's STALE_AFTER, 2 minutes after its last heartbeat, so such a run lasts about 2 minutes longer),
+checks that it left no rows, takes it up again ("retry") and imports it; those requests show in the table as "(after)".
 
 Run from the repository root, with the virtualenv's Python (gunicorn and requests live there):
 
     .venv/bin/python scripts/loadtest.py --duration 10                 # a quick try
     .venv/bin/python scripts/loadtest.py                               # 60 seconds
     .venv/bin/python scripts/loadtest.py --kill-worker                 # 60 seconds, one worker killed
-        [--database-url postgresql://postgres@127.0.0.1:5432/registry_load] [--duration 60]
-        [--trainers 20] [--officers 5] [--workers 4] [--max-requests 20000] [--timeout 60] [--keep] [--seed N]
+    .venv/bin/python scripts/loadtest.py --kills 3 --workers 2 --database-url sqlite:////tmp/load.sqlite3
+        [--database-url postgresql://postgres@127.0.0.1:5432/registry_load] [--duration 60] [--kills N]
+        [--trainers 20] [--officers 5] [--workers 4] [--max-requests 20000] [--timeout 60] [--retries 5]
+        [--keep] [--seed N]
 
 The database of --database-url is DROPPED and created again, and dropped at the end unless --keep:
-give it a name of its own (the script refuses `test`, `postgres` and the templates). The gunicorn
-log, the access log and every record of the run are kept in a folder under /tmp that the summary names.
-This is not part of `make test`.
+give it a name of its own (the script refuses `test`, `postgres` and the templates; a SQLite file must
+end in .db, .sqlite or .sqlite3). The gunicorn log, the access log and every record of the run are
+kept in a folder under /tmp that the summary names. This is not part of `make test`.
 """
 import argparse
 import json
@@ -50,6 +59,7 @@ import signal
 import socket
 import string
 import subprocess
+import uuid
 import sys
 import tempfile
 import threading
@@ -59,13 +69,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
 import psycopg2  # noqa: E402  (the imports below need the path above)
 import requests  # noqa: E402
+
+from loadtest_db import connect, database_name, drop_database, fetch, is_sqlite, recreate_database, refuse  # noqa: E402
 
 from bench_participants import People, generate, import_sheet, percentile  # noqa: E402
 from bench_training import PROVINCE, past_weekdays  # noqa: E402
@@ -80,7 +91,6 @@ from registry.programs.services import add_session, save_cohort, save_program  #
 from registry.users.services import create_user  # noqa: E402
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/registry_load"
-PROTECTED_DATABASES = {"test", "postgres", "template0", "template1"}
 HOST = "127.0.0.1"
 PASSWORD = "load-test-passphrase-7391"
 COHORTS, SESSIONS, ROSTER = 20, 8, (25, 40)
@@ -97,13 +107,18 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def parse_args(argv=None):
     """The command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=DEFAULT_URL, help="PostgreSQL database to DROP, create and use "
-                                                                     "(default %(default)s)")
+    parser.add_argument("--database-url", default=DEFAULT_URL, help="PostgreSQL database or SQLite file to DROP, "
+                                                                     "create and use (default %(default)s)")
     parser.add_argument("--duration", type=float, default=60, help="seconds of load (default 60)")
     parser.add_argument("--trainers", type=int, default=20, help="simulated trainers, one cohort each (default 20)")
     parser.add_argument("--officers", type=int, default=5, help="simulated officers (default 5)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
-    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a gunicorn worker midway")
+    parser.add_argument("--kill-worker", action="store_true", help="SIGKILL a gunicorn worker midway (--kills 1)")
+    parser.add_argument("--kills", type=int, default=0, help="SIGKILL this many gunicorn workers, spread over the "
+                                                             "second half of the run (default 0)")
+    parser.add_argument("--retries", type=int, default=5, help="times an API write is sent again, with the same "
+                                                               "Idempotency-Key, after no answer or a 409 "
+                                                               "(default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--max-requests", type=int, default=20_000, help="at most this many requests (default 20000)")
     parser.add_argument("--timeout", type=float, default=60, help="seconds per request (default 60)")
@@ -113,42 +128,16 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.trainers < 1 or args.trainers > COHORTS or args.officers < 0 or args.workers < 1:
         parser.error(f"give 1 to {COHORTS} trainers (one cohort each), 0 or more officers, 1 or more workers.")
-    if not args.database_url.startswith("postgres"):
-        parser.error("give a PostgreSQL URL: the load test runs gunicorn workers against PostgreSQL.")
-    if urlsplit(args.database_url).path.lstrip("/") in PROTECTED_DATABASES:
-        parser.error("this database is not the load test's to drop: give a database of its own.")
+    if refuse(args.database_url):
+        parser.error(refuse(args.database_url))
+    args.kills = max(args.kills, 1 if args.kill_worker else 0)
+    args.kill_worker = args.kills > 0
     if args.seed is None:
         args.seed = random.SystemRandom().randrange(10**6)
     return args
 
 
 # --- The database and the data ---------------------------------------------------------------------------
-
-def admin_connection(url):
-    """An autocommit connection to the server's maintenance database `postgres`."""
-    conn = psycopg2.connect(url, dbname="postgres")
-    conn.autocommit = True
-    return conn
-
-
-def recreate_database(url):
-    """Drop the database of url if it exists, and create it empty."""
-    name = urlsplit(url).path.lstrip("/")
-    conn = admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{name}"')
-    conn.close()
-
-
-def drop_database(url):
-    """Drop the database of url."""
-    name = urlsplit(url).path.lstrip("/")
-    conn = admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    conn.close()
-
 
 def server_env(url, secret):
     """The environment of the flask command and of gunicorn: this database and one secret key."""
@@ -303,6 +292,7 @@ class Call:
     error: str = ""
     seconds: float = 0.0
     sent_at: float = 0.0
+    replayed: bool = False  # the stored first answer to its Idempotency-Key
 
 
 class Recorder:
@@ -362,11 +352,28 @@ class Client:
         evidence = None
         if response is not None:
             call.status = response.status_code
-            if response.status_code != expect:
+            call.replayed = response.headers.get("Idempotent-Replayed") == "true"
+            if response.status_code not in (expect if isinstance(expect, tuple) else (expect,)):
                 evidence = {"who": self.who, "method": method, "path": path, "status": response.status_code,
                             "expected": expect, "at": _stamp(call.sent_at), "body": response.text[:1000]}
         self.recorder.add(call, evidence)
         return response
+
+    def write(self, kind, method, path, expect, retries, **options):
+        """An API write with a new Idempotency-Key; after no answer (or a 409: the first still running) it is
+        sent again with the same key, up to `retries` times. Returns (the last response or None, retries made).
+
+        A retry of a write that was done gets its first answer again (Idempotent-Replayed: true) and writes
+        nothing more, so the client may retry without knowing whether the lost attempt committed.
+        """
+        headers = {"Idempotency-Key": uuid.uuid4().hex}
+        response = self.call(kind, method, path, expect, headers=headers, **options)
+        made = 0
+        while made < retries and (response is None or response.status_code == 409):
+            time.sleep(min(0.5 * 2 ** made, 4))
+            made += 1
+            response = self.call(kind + " retry", method, path, (expect, 409), headers=headers, **options)
+        return response, made
 
 
 def _stamp(seconds):
@@ -402,12 +409,15 @@ class Save:
     answered_at: float
     acked: bool
     status: int = None
+    retries: int = 0
+    replayed: bool = False
 
 
-def run_trainer(trainer, client, stop, rng, saves):
+def run_trainer(trainer, client, stop, rng, saves, retries):
     """Save random marks for the whole roster of a session of the trainer's own cohort, until stopped.
 
-    A save without a 200 leaves its session's state unknown (committed or not), so the trainer never
+    A save without an answer is sent again with the same Idempotency-Key (up to `retries` times). One
+    still without a 200 leaves its session's state unknown (committed or not), so the trainer never
     saves that session again: its last acknowledged save, or that one, must be what the database holds.
     """
     sessions = list(trainer["sessions"])
@@ -416,9 +426,11 @@ def run_trainer(trainer, client, stop, rng, saves):
         marks = {code: rng.choice(MARKS) for code in trainer["roster"]}
         body = {"marks": [{"beneficiary": code, "status": mark} for code, mark in marks.items()]}
         sent = time.time()
-        response = client.call("attendance PUT", "PUT", f"/api/v1/sessions/{session}/attendance", 200, json=body)
+        response, made = client.write("attendance PUT", "PUT", f"/api/v1/sessions/{session}/attendance", 200, retries,
+                                      json=body)
         acked = response is not None and response.status_code == 200
-        saves.append(Save(session, marks, sent, time.time(), acked, response.status_code if response else None))
+        saves.append(Save(session, marks, sent, time.time(), acked, response.status_code if response else None,
+                          made, acked and response.headers.get("Idempotent-Replayed") == "true"))
         if not acked:
             sessions.remove(session)
 
@@ -433,6 +445,8 @@ class Registration:
     acked: bool = False
     status: int = None
     answered_at: float = 0.0
+    retries: int = 0
+    replayed: bool = False
 
 
 @dataclass
@@ -458,7 +472,7 @@ class Officer:
         self.username = account["username"]
         self.api = Client(base, recorder, args.timeout, self.username, account["token"])
         self.web = Client(base, recorder, args.timeout, self.username)
-        self.rng, self.names, self.job_wait = rng, names, args.job_wait
+        self.rng, self.names, self.job_wait, self.retries = rng, names, args.job_wait, args.retries
         self.people = People(rng)
         self.registrations, self.imports = [], []
         self.sheets = 0
@@ -500,13 +514,14 @@ class Officer:
         body = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in person.items() if v not in (None, "")}
         record = Registration(self.username, person["given_name"])
         self.registrations.append(record)
-        response = self.api.call("register POST", "POST", "/api/v1/beneficiaries", 201,
-                                 json={**body, "allow_duplicate": True})
+        response, record.retries = self.api.write("register POST", "POST", "/api/v1/beneficiaries", 201, self.retries,
+                                                  json={**body, "allow_duplicate": True})
         record.answered_at = time.time()
         if response is not None:
             record.status = response.status_code
             if response.status_code == 201:
                 record.code, record.acked = response.json()["code"], True
+                record.replayed = response.headers.get("Idempotent-Replayed") == "true"
 
     def import_sheet(self):
         """Upload a sheet of new people, then follow its job as the page does."""
@@ -605,11 +620,10 @@ class Kill:
 
 def jobs_by_status(conn):
     """{status: [job id]} of the jobs that are working now."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT status, id FROM import_job WHERE status IN ('queued', 'checking', 'importing')")
-        found = defaultdict(list)
-        for status, job_id in cur.fetchall():
-            found[status].append(job_id)
+    found = defaultdict(list)
+    for status, job_id in fetch(conn, "SELECT status, id FROM import_job "
+                                      "WHERE status IN ('queued', 'checking', 'importing')"):
+        found[status].append(job_id)
     return found
 
 
@@ -629,10 +643,12 @@ class AccessLog:
 
 
 def worker_backends(conn, pid):
-    """(state, has written, query) of a worker's PostgreSQL connections, from pg_stat_activity.
+    """(state, has written, query) of a worker's PostgreSQL connections, from pg_stat_activity ([] on SQLite).
 
     A connection is the worker's when its client port is the local port of one of the worker's sockets.
     """
+    if not isinstance(conn, psycopg2.extensions.connection):
+        return []
     try:
         inodes = {os.readlink(fd)[8:-1] for fd in Path(f"/proc/{pid}/fd").iterdir()
                   if os.readlink(fd).startswith("socket:[")}
@@ -641,10 +657,8 @@ def worker_backends(conn, pid):
     except OSError:  # the worker is gone
         return []
     ports = [int(cols[1].rsplit(":", 1)[1], 16) for cols in rows if cols[9] in inodes]
-    with conn.cursor() as cur:
-        cur.execute("SELECT state, backend_xid IS NOT NULL, left(query, 80) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND client_port = ANY(%s)", (ports,))
-        return cur.fetchall()
+    return fetch(conn, "SELECT state, backend_xid IS NOT NULL, left(query, 80) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND client_port IN %s", ports)
 
 
 def in_import_transaction(backends, rows_written):
@@ -665,12 +679,12 @@ def kill_worker(server, url, start_at, search_seconds, stop, kill):
     names that worker. For the first half of the window, the kill waits until that worker's connection
     is inside the import's transaction with participants written (the strongest test of all-or-nothing),
     then until it is inside the transaction at all, and in the last fifth any moment of the import will do.
+    SQLite shows no connections: there, any moment of the import will do.
     """
     while time.time() < start_at:
         if stop.wait(0.2):
             return
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
+    conn = connect(url)
     log, candidates = AccessLog(server.access_path), {}
     started = time.monotonic()
     while time.monotonic() - started < search_seconds and not stop.is_set() and kill.pid is None:
@@ -682,7 +696,7 @@ def kill_worker(server, url, start_at, search_seconds, stop, kill):
                 del candidates[job]
                 continue
             backends = worker_backends(conn, pid)
-            if waited > 0.8 or in_import_transaction(backends, rows_written=waited < 0.5):
+            if waited > 0.8 or is_sqlite(url) or in_import_transaction(backends, rows_written=waited < 0.5):
                 os.kill(pid, signal.SIGKILL)
                 kill.pid, kill.at, kill.importing, kill.workers_before = pid, time.time(), sorted(importing), workers
                 kill.reason = (f"it answered the confirmation of job {job}, still importing, and had "
@@ -701,6 +715,60 @@ def kill_worker(server, url, start_at, search_seconds, stop, kill):
         kill.workers_after = server.workers()
 
 
+def in_api_write(backends):
+    """Whether a connection is inside a transaction that has written for an API write (attendance, registration)."""
+    return any(wrote and any(t in query for t in ('"attendance"', '"beneficiary"', '"idempotency_key"',
+                                                    '"audit_event"', '"counter"'))
+               for _state, wrote, query in backends)
+
+
+def kill_in_write(server, url, start_at, search_seconds, stop, kill):
+    """At start_at, SIGKILL a worker inside an API write's transaction (PostgreSQL shows it), else one at random.
+
+    Its client gets no answer and sends the write again with the same Idempotency-Key.
+    """
+    while time.time() < start_at:
+        if stop.wait(0.2):
+            return
+    conn = connect(url)
+    started = time.monotonic()
+    while not is_sqlite(url) and time.monotonic() - started < search_seconds and not stop.is_set():
+        workers = server.workers()
+        found = next(((pid, backends) for pid in workers
+                      for backends in [worker_backends(conn, pid)] if in_api_write(backends)), None)
+        if found:
+            os.kill(found[0], signal.SIGKILL)
+            kill.pid, kill.at, kill.workers_before = found[0], time.time(), workers
+            kill.reason = f"inside an API write's transaction; its connections: {found[1]}"
+            break
+        time.sleep(0.01)
+    if kill.pid is None and not stop.is_set():
+        kill.workers_before = server.workers()
+        kill.pid = random.choice(sorted(kill.workers_before))
+        kill.reason = "a worker at random (SQLite shows no transactions)" if is_sqlite(url) else \
+            "no API write caught: a worker at random"
+        os.kill(kill.pid, signal.SIGKILL)
+        kill.at = time.time()
+    kill.importing = sorted(jobs_by_status(conn).get("importing", []))
+    conn.close()
+    if kill.pid is not None:
+        time.sleep(3)
+        kill.workers_after = server.workers()
+
+
+def killer(server, url, run_started, args, stop, kills):
+    """SIGKILL --kills workers in the second half of the run, each in its own window: the first one while it
+    runs an import, the others inside an API write. Each Kill is appended to `kills`."""
+    window = args.duration * 0.4 / args.kills
+    for n in range(args.kills):
+        if stop.is_set():
+            return
+        kill = Kill()
+        kills.append(kill)
+        start_at = run_started + args.duration / 2 + n * window
+        (kill_worker if n == 0 else kill_in_write)(server, url, start_at, window * 0.8, stop, kill)
+
+
 # --- The run ------------------------------------------------------------------------------------------------
 
 @dataclass
@@ -710,20 +778,21 @@ class Run:
     recorder: Recorder
     saves: list
     officers: list
-    kill: Kill = None
+    kills: list = field(default_factory=list)
     errors: list = field(default_factory=list)
     started: float = 0.0
     ended: float = 0.0
 
 
 def load(server, cast, args, url):
-    """Run the trainers and officers for --duration seconds (and the killer with --kill-worker)."""
+    """Run the trainers and officers for --duration seconds (and the killer with --kills)."""
     recorder, saves, stop, names = Recorder(args.max_requests), [], threading.Event(), NameBook()
     run = Run(recorder, saves, [])
     threads = []
     for n, trainer in enumerate(cast.trainers[:args.trainers]):
         client = Client(server.base, recorder, args.timeout, trainer["username"], trainer["token"])
-        work = lambda t=trainer, c=client, r=random.Random(args.seed * 1000 + n): run_trainer(t, c, stop, r, saves)
+        work = lambda t=trainer, c=client, r=random.Random(args.seed * 1000 + n): run_trainer(t, c, stop, r, saves,
+                                                                                             args.retries)
         threads.append(threading.Thread(target=actor(work, run.errors), name=trainer["username"]))
     for n, account in enumerate(cast.officers):
         officer = Officer(account, server.base, recorder, args, random.Random(args.seed * 1000 + 500 + n), names)
@@ -731,10 +800,9 @@ def load(server, cast, args, url):
         threads.append(threading.Thread(target=actor(lambda o=officer: o.run(stop), run.errors),
                                         name=officer.username))
     run.started = time.time()
-    if args.kill_worker:
-        run.kill = Kill()
-        threads.append(threading.Thread(target=kill_worker, name="killer", args=(
-            server, url, run.started + args.duration / 2, args.duration * 0.4, stop, run.kill)))
+    if args.kills:
+        threads.append(threading.Thread(target=killer, name="killer", args=(
+            server, url, run.started, args, stop, run.kills)))
     for thread in threads:
         thread.start()
     stop.wait(args.duration)
@@ -748,9 +816,7 @@ def load(server, cast, args, url):
 def unfinished(run, conn):
     """Import attempts with a job whose end the officer did not see (found by file name if the upload had no answer)."""
     attempts = [a for o in run.officers for a in o.imports if not a.acked]
-    with conn.cursor() as cur:
-        cur.execute("SELECT filename, id FROM import_job WHERE filename = ANY(%s)", ([a.filename for a in attempts],))
-        ids = dict(cur.fetchall())
+    ids = dict(fetch(conn, "SELECT filename, id FROM import_job WHERE filename IN %s", [a.filename for a in attempts]))
     for attempt in attempts:
         attempt.job_id = attempt.job_id or ids.get(attempt.filename)
     return [a for a in attempts if a.job_id]
@@ -763,18 +829,14 @@ def officer_of(run, attempt):
 
 def job_rows(conn, ids):
     """{job id: (status, heartbeat_at, imported_rows)} of jobs."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT id, status, heartbeat_at, imported_rows FROM import_job WHERE id = ANY(%s)",
-                    (list(ids),))
-        return {row[0]: row[1:] for row in cur.fetchall()}
+    rows = fetch(conn, "SELECT id, status, heartbeat_at, imported_rows FROM import_job WHERE id IN %s", list(ids))
+    return {row[0]: row[1:] for row in rows}
 
 
 def names_found(conn, names):
     """{given name: number of participants with it}."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT given_name, count(*) FROM beneficiary WHERE given_name = ANY(%s) GROUP BY given_name",
-                    (list(names),))
-        return dict(cur.fetchall())
+    return dict(fetch(conn, "SELECT given_name, count(*) FROM beneficiary WHERE given_name IN %s GROUP BY given_name",
+                      list(names)))
 
 
 def recover_interrupted(run, url, stale_wait):
@@ -784,14 +846,13 @@ def recover_interrupted(run, url, stale_wait):
     ("retry") and imported. A job still checked (its confirmation got no answer) is confirmed again.
     Returns {job id: what was seen}, for the summary.
     """
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
+    conn = connect(url)
     seen = {}
     run.recorder.after_load = True
     for attempt in unfinished(run, conn):
         status, heartbeat, _imported = job_rows(conn, [attempt.job_id])[attempt.job_id]
         officer = officer_of(run, attempt)
-        note = {"db status": status, "heartbeat": heartbeat.isoformat(timespec="seconds")}
+        note = {"db status": status, "heartbeat": str(heartbeat)[:19]}
         if status == "checked":
             note["rows left"] = sum(names_found(conn, attempt.names).values())
             officer.follow(attempt)
@@ -829,8 +890,7 @@ def await_interrupted(officer, attempt, conn, stale_wait):
 
 def settle(run, url, seconds=60):
     """Wait until no job is working (normal runs: a job left working would be stuck); return those still working."""
-    conn = psycopg2.connect(url)
-    conn.autocommit = True
+    conn = connect(url)
     deadline = time.monotonic() + seconds
     while True:
         working = jobs_by_status(conn)
@@ -847,10 +907,8 @@ def check_registrations(conn, run):
     """Acknowledged registrations: found once by code and by name; unacknowledged ones: at most once."""
     records = [r for o in run.officers for r in o.registrations]
     counts = names_found(conn, [r.given_name for r in records])
-    with conn.cursor() as cur:
-        cur.execute("SELECT code, given_name FROM beneficiary WHERE code = ANY(%s)", ([r.code for r in records
-                                                                                        if r.code],))
-        by_code = dict(cur.fetchall())
+    by_code = dict(fetch(conn, "SELECT code, given_name FROM beneficiary WHERE code IN %s",
+                         [r.code for r in records if r.code]))
     acked = [r for r in records if r.acked]
     return {
         "acknowledged": len(acked),
@@ -860,15 +918,14 @@ def check_registrations(conn, run):
         "code mismatch": [r.code for r in acked if r.code in by_code and by_code[r.code] != r.given_name],
         "unacknowledged": len(records) - len(acked),
         "unacknowledged found": sum(1 for r in records if not r.acked and counts.get(r.given_name)),
+        "retried": sum(1 for r in records if r.retries), "replayed": sum(1 for r in records if r.replayed),
     }
 
 
 def check_imports(conn, run):
     """Acknowledged imports: all their rows once; every job: all of its rows or none, and done only with all."""
     attempts = [a for o in run.officers for a in o.imports]
-    with conn.cursor() as cur:
-        cur.execute("SELECT filename, id, status, imported_rows FROM import_job")
-        jobs = {row[0]: row[1:] for row in cur.fetchall()}
+    jobs = {row[0]: row[1:] for row in fetch(conn, "SELECT filename, id, status, imported_rows FROM import_job")}
     counts = names_found(conn, [n for a in attempts for n in a.names])
     result = {"acknowledged": 0, "rows acknowledged": 0, "rows found once": 0, "missing": [], "duplicated": [],
               "partial": [], "done without rows": [], "rows without done": [], "jobs": len(jobs), "statuses": Counter()}
@@ -895,15 +952,13 @@ def check_imports(conn, run):
 
 def final_marks(conn):
     """{session id: {code: mark}} as stored, and the (session, enrollment) pairs with more than one mark."""
-    with conn.cursor() as cur:
-        cur.execute("SELECT a.session_id, b.code, a.status FROM attendance a JOIN enrollment e "
-                    "ON e.id = a.enrollment_id JOIN beneficiary b ON b.id = e.beneficiary_id")
-        marks = defaultdict(dict)
-        for session, code, status in cur.fetchall():
-            marks[session][code] = status
-        cur.execute("SELECT session_id, enrollment_id, count(*) FROM attendance "
-                    "GROUP BY session_id, enrollment_id HAVING count(*) > 1")
-        doubled = cur.fetchall()
+    marks = defaultdict(dict)
+    for session, code, status in fetch(conn, "SELECT a.session_id, b.code, a.status FROM attendance a "
+                                             "JOIN enrollment e ON e.id = a.enrollment_id "
+                                             "JOIN beneficiary b ON b.id = e.beneficiary_id"):
+        marks[session][code] = status
+    doubled = fetch(conn, "SELECT session_id, enrollment_id, count(*) FROM attendance "
+                          "GROUP BY session_id, enrollment_id HAVING count(*) > 1")
     return marks, doubled
 
 
@@ -920,6 +975,8 @@ def check_attendance(conn, run, cast):
         by_session[save.session].append(save)
     result = {"saves acknowledged": sum(s.acked for s in run.saves),
               "saves unacknowledged": sum(not s.acked for s in run.saves), "unanswered saves committed": 0,
+              "saves retried": sum(1 for s in run.saves if s.retries),
+              "saves replayed": sum(1 for s in run.saves if s.replayed),
               "sessions acknowledged": 0, "sessions as last acknowledged": 0, "mismatched": [],
               "marks stored": sum(map(len, marks.values())), "marks doubled": doubled,
               "marks on sessions never saved": sum(len(marks.get(s, {})) for s in cast.sessions if s not in by_session)}
@@ -942,7 +999,7 @@ def check_attendance(conn, run, cast):
 
 def check(url, run, cast):
     """Every check against the database once gunicorn has stopped."""
-    conn = psycopg2.connect(url)
+    conn = connect(url)
     try:
         return {"registrations": check_registrations(conn, run), "imports": check_imports(conn, run),
                 "attendance": check_attendance(conn, run, cast)}
@@ -969,14 +1026,29 @@ def by_kind(calls):
     return rows
 
 
+def lost_and_doubled(reg, imp, att):
+    """(writes lost, writes doubled): what the clients believe they wrote, compared with the database.
+
+    Lost: an acknowledged registration or imported row not found (or under another code), a session not
+    holding its last acknowledged save. Doubled: a name registered or imported more than once, a person
+    marked twice for a session.
+    """
+    lost = (len(reg["missing"]) + len(reg["code mismatch"]) + imp["rows acknowledged"] - imp["rows found once"]
+            + len(att["mismatched"]))
+    doubled = len(reg["duplicated"]) + len(imp["duplicated"]) + len(att["marks doubled"])
+    return lost, doubled
+
+
 def verdict(results, run, args, stuck, interrupted):
     """The reasons to FAIL (an empty list is a PASS)."""
     reg, imp, att = results["registrations"], results["imports"], results["attendance"]
     calls = run.recorder.calls
     fivexx = sum(1 for c in calls if c.status and c.status >= 500)
     no_answer = sum(1 for c in calls if c.status is None)
+    lost, doubled = lost_and_doubled(reg, imp, att)
     checks = [
         (fivexx, f"{fivexx} answers were 5xx"),
+        (lost or doubled, f"writes lost {lost}, doubled {doubled}"),
         (reg["missing"] or reg["code mismatch"], "acknowledged registrations missing or under another code"),
         (reg["duplicated"], f"{len(reg['duplicated'])} names registered more than once"),
         (imp["missing"], "acknowledged imports with rows missing"),
@@ -991,8 +1063,10 @@ def verdict(results, run, args, stuck, interrupted):
         (att["saves acknowledged"] == 0, "no attendance save was acknowledged"),
     ]
     if args.kill_worker:
-        checks += [(run.kill.pid is None, "no worker was killed"),
-                   (len(run.kill.workers_after) != args.workers, "gunicorn did not replace the killed worker"),
+        checks += [(len([k for k in run.kills if k.pid]) != args.kills,
+                    f"{len([k for k in run.kills if k.pid])} workers killed of {args.kills}"),
+                   (any(len(k.workers_after) != args.workers for k in run.kills if k.pid),
+                    "gunicorn did not replace a killed worker"),
                    (any(n["rows left"] for n in interrupted.values()), "an interrupted import left rows behind"),
                    (any(not n.get("state URL", "interrupted").startswith("interrupted") for n in interrupted.values()),
                     "a stuck job was never shown as interrupted"),
@@ -1008,17 +1082,22 @@ def print_summary(results, run, args, stuck, interrupted, folder, load_average):
     """The summary table, the kill and the evidence, and PASS or FAIL."""
     reg, imp, att = results["registrations"], results["imports"], results["attendance"]
     print(f"\nLoad test: {args.trainers} trainers, {args.officers} officers, {args.workers} gunicorn workers, "
-          f"{run.ended - run.started:.1f} s{' with a worker killed' if args.kill_worker else ''}, seed {args.seed}; "
-          f"load average {load_average:.2f} at the start, {os.cpu_count()} CPUs")
+          f"{run.ended - run.started:.1f} s, {args.kills} workers killed, seed {args.seed}; "
+          f"load average {load_average:.2f} at the start, {os.cpu_count()} CPUs; {database_name(args.database_url)}")
     print_requests(run.recorder.calls)
     print_writes(reg, imp, att)
     calls = run.recorder.calls
+    lost, doubled = lost_and_doubled(reg, imp, att)
     print(f"5xx answers {sum(1 for c in calls if c.status and c.status >= 500)}; requests with no answer "
           f"{sum(1 for c in calls if c.status is None)}; unexpected statuses {len(run.recorder.unexpected)}")
+    print(f"writes lost {lost}, doubled {doubled}; API writes retried with the same Idempotency-Key: registrations "
+          f"{reg['retried']}, attendance saves {att['saves retried']}; answered by a replay: registrations "
+          f"{reg['replayed']}, attendance saves {att['saves replayed']}; replayed answers "
+          f"{sum(1 for c in calls if c.replayed)}")
     spent = " (spent: the load stopped early)" if run.recorder.left <= run.recorder.reserve else ""
     print(f"requests sent {len(calls)} of at most {args.max_requests}{spent}")
     if args.kill_worker:
-        print_kill(run.kill, interrupted)
+        print_kills(run.kills, interrupted)
     print_evidence(run, reg, imp, att, folder)
     problems = verdict(results, run, args, stuck, interrupted)
     print("\nFAIL:\n  " + "\n  ".join(problems) if problems else "\nPASS")
@@ -1070,10 +1149,14 @@ def print_evidence(run, reg, imp, att, folder):
     print(f"records and logs: {folder}")
 
 
-def print_kill(kill, interrupted):
-    """What the kill hit and how the interrupted jobs looked."""
-    print(f"\nkilled worker {kill.pid} at {_stamp(kill.at)} (UTC): {kill.reason}")
-    print(f"  workers before {sorted(kill.workers_before)}, 3 s after {sorted(kill.workers_after)}")
+def print_kills(kills, interrupted):
+    """What each kill hit and how the interrupted jobs looked."""
+    for kill in kills:
+        if kill.pid is None:
+            print("\na kill did not happen (the load ended first)")
+            continue
+        print(f"\nkilled worker {kill.pid} at {_stamp(kill.at)} (UTC): {kill.reason}")
+        print(f"  workers before {sorted(kill.workers_before)}, 3 s after {sorted(kill.workers_after)}")
     if not interrupted:
         print("  no job was left working by the kill")
     for job_id, note in interrupted.items():
@@ -1083,7 +1166,7 @@ def print_kill(kill, interrupted):
 def save_records(folder, run, results, interrupted):
     """Keep every call, save, registration and import of the run as JSON, for evidence."""
     data = {"calls": [asdict(c) for c in run.recorder.calls], "unexpected": run.recorder.unexpected,
-            "saves": [asdict(s) for s in run.saves], "kill": asdict(run.kill) if run.kill else None,
+            "saves": [asdict(s) for s in run.saves], "kills": [asdict(k) for k in run.kills],
             "registrations": [asdict(r) for o in run.officers for r in o.registrations],
             "imports": [asdict(a) for o in run.officers for a in o.imports], "interrupted": interrupted,
             "results": results, "errors": run.errors}
@@ -1098,7 +1181,7 @@ def main(argv=None):
     load_average = os.getloadavg()[0]  # others' work on the machine slows every figure
     recreate_database(url)
     try:
-        print(f"Database {urlsplit(url).path.lstrip('/')}: migrating and building the data…", file=sys.stderr)
+        print(f"Database {database_name(url)}: migrating and building the data…", file=sys.stderr)
         started = time.perf_counter()
         init_db(url, secret)
         cast = build(url, secret, args, rng)

@@ -3,8 +3,9 @@ from registry.api.errors import ApiError
 
 
 def init_app(app):
-    """Token sign-in without cookies, JSON errors, the API's blueprints, the token pages and command."""
-    from registry.api import beneficiaries, docs, enrollments, follow_ups, programs, reports, token_views
+    """Token sign-in without cookies, JSON errors, the API's blueprints (writes idempotent), tokens and commands."""
+    from registry.api import (beneficiaries, docs, enrollments, follow_ups, idempotency, programs, reports,
+                              token_views)
     from registry.api.auth import ApiAwareSessionInterface, user_from_bearer_token
     from registry.api.cli import create_token_command
     from registry.extensions import login_manager
@@ -14,4 +15,5 @@ def init_app(app):
     app.register_error_handler(ApiError, lambda error: error.response())
     for module in (beneficiaries, programs, enrollments, follow_ups, reports, docs, token_views):
         app.register_blueprint(module.bp)
+    idempotency.init_app(app)  # after the blueprints: it wraps their write endpoints
     app.cli.add_command(create_token_command)

@@ -5,17 +5,20 @@ A test compares its paths with the app's URL map, and schemathesis checks every 
 from registry.api import beneficiaries, enrollments, follow_ups, programs
 from registry.api.blueprints import MAX_PER_PAGE
 from registry.api.fields import object_schema
+from registry.api.idempotency import HEADER, REPLAYED_HEADER, WRITE_METHODS
 from registry.beneficiaries.duplicates import REASONS
 from registry.programs.models import MARKS
 
 ERRORS = {
-    400: "Malformed: not a JSON object, or a bad query parameter.",
+    400: "Malformed: not a JSON object, a bad query parameter, or an Idempotency-Key that is not 1 to 255 "
+         "printable ASCII characters.",
     401: "No token, or a token that is unknown, revoked or of a deactivated account.",
     403: "The token's role may not do this, or the record's province is outside its scope.",
     404: "No such record within the token's provinces.",
     409: "A conflict with what is stored (a likely duplicate, a merged record, already enrolled, a full cohort, "
-         "consent already withdrawn or none to withdraw).",
-    422: "A field is not valid; `fields` names each one.",
+         "consent already withdrawn or none to withdraw), or a request with the same Idempotency-Key still "
+         "running (try again in a moment).",
+    422: "A field is not valid; `fields` names each one. Also: the Idempotency-Key was used for another request.",
 }
 
 
@@ -250,6 +253,34 @@ def _paths():
     }
 
 
+IDEMPOTENCY_KEY = _parameter(HEADER, "header", {"type": "string", "minLength": 1, "maxLength": 255,
+                                                "pattern": "^[\\x20-\\x7e]+$"},
+                             "Makes the write safe to retry: the same key from the same user within 24 hours "
+                             "gets the first answer again (same status and body, with the header "
+                             f"`{REPLAYED_HEADER}: true`) and writes nothing more. See docs/api.md.")
+
+
+def _idempotent(paths):
+    """Every write operation: the Idempotency-Key header, its 409 and 422, and the replay's header."""
+    for operations in paths.values():
+        for method, operation in operations.items():
+            if method.upper() not in WRITE_METHODS:
+                continue
+            operation["parameters"].append(IDEMPOTENCY_KEY)
+            responses = operation["responses"]
+            for code in ("409", "422"):
+                responses.setdefault(code, {"description": ERRORS[int(code)], "content": _json(_ref("Error"))})
+            conflict = responses["409"]["content"]["application/json"]
+            if conflict["schema"] != _ref("Error"):  # a duplicate's 409, or a key still in use
+                conflict["schema"] = {"anyOf": [conflict["schema"], _ref("Error")]}
+            for code, answer in responses.items():
+                if code.startswith("2"):
+                    answer["headers"] = {REPLAYED_HEADER: {
+                        "description": "`true` when this is the stored first answer to the same Idempotency-Key.",
+                        "schema": {"type": "string", "enum": ["true"]}}}
+    return paths
+
+
 def document():
     """The OpenAPI document of API v1."""
     return {
@@ -258,7 +289,7 @@ def document():
                  "description": "Participants, training, follow-ups and reports, with the same rules as the "
                                 "pages: role, province scope, audit, validation, all-or-nothing writes. "
                                 "Send `Authorization: Bearer <token>`; create a token on your account page."},
-        "paths": _paths(),
+        "paths": _idempotent(_paths()),
         "components": {"schemas": _schemas(),
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
