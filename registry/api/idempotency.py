@@ -30,6 +30,7 @@ from peewee import CharField, DatabaseError, DateTimeField, ForeignKeyField, Int
 from werkzeug.exceptions import HTTPException
 
 from registry.api.errors import ApiError
+from registry.audit.services import record_event
 from registry.auth.models import User
 from registry.db import BaseModel, database, is_postgres
 from registry.timeutil import utcnow
@@ -159,6 +160,9 @@ def _answer(view, args, kwargs):
 
 
 def _replay(claim):
+    """The stored answer again; audited, since it may show a person's details a second time."""
+    record_event("api.replay", detail={"method": request.method, "path": request.path, "status": claim.status,
+                                       "first_answered_at": claim.created_at.isoformat(timespec="seconds")})
     response = current_app.response_class(claim.body, status=claim.status, content_type=claim.content_type)
     response.headers[REPLAYED_HEADER] = "true"
     return response
