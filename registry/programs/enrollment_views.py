@@ -50,17 +50,23 @@ class Preview:
 
 @bp.route("/<int:cohort_id>/enroll", methods=["GET", "POST"])
 def enroll(cohort_id):
-    """Enroll people ticked in a list or typed by code; who would wait is shown before anything is saved."""
+    """Enroll people ticked in a list or typed by code; who would wait is shown before anything is saved.
+
+    When no code has anyone of the user's provinces behind it, nothing is saved and the page answers 422:
+    the cohort may be of their province and the person of another, which only a user covering both may
+    join (cover.may_enroll). Unknown codes among known ones are listed with the plan, as before.
+    """
     cohort = get_cohort_or_404(cohort_id)
     form = EnrollForm()
     search = SearchForm(request.args, provinces=provinces_in_scope())
-    preview = None
+    preview, status = None, 200
     if form.validate_on_submit():
         preview = _enroll(cohort, form)
         if preview is None:
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+        status = 422 if preview.plan is None else 200
     return render_template("cohorts/enroll.html", cohort=cohort, form=form, search=search, preview=preview,
-                           seats=seats_of(cohort), candidates=_candidates(cohort, search))
+                           seats=seats_of(cohort), candidates=_candidates(cohort, search)), status
 
 
 def _enroll(cohort, form):
@@ -68,6 +74,10 @@ def _enroll(cohort, form):
     codes = form.code_list()
     people = sorted(in_scope().where(Beneficiary.code.in_(codes)), key=lambda b: codes.index(b.code))
     unknown = sorted(set(codes) - {b.code for b in people})
+    if not people:
+        form.codes.errors.append(_("No participant in your provinces with these codes: %(codes)s. Nothing was saved.",
+                                   codes=", ".join(unknown)))
+        return Preview(None, unknown, 0)
     try:
         plan = enrolling.enroll_many(cohort, people, form.enrolled_on.data, current_user._get_current_object(),
                                      may_wait=form.may_wait())
