@@ -118,12 +118,12 @@ def test_the_profile_and_its_pages_answer_404_outside_the_scope(client, auth, pe
 def _cross_pages(world):
     """Every page and sheet that lists the people of the province-17 cohort of cross_world."""
     cohort, session = world["cohort"].id, world["session"].id
-    return (f"/cohorts/{cohort}", f"/cohorts/{cohort}/grid", f"/sessions/{session}", f"/cohorts/{cohort}/signin",
-            f"/cohorts/{cohort}/signin?session={session}", f"/cohorts/{cohort}/signin.xlsx",
-            f"/cohorts/{cohort}/sessions/{session}/signin.xlsx", f"/cohorts/{cohort}/signin/upload",
-            f"/cohorts/{cohort}/enrollments/{world['away_enrollment'].id}",
-            f"/cohorts/{cohort}/enrollments/{world['waiting_enrollment'].id}",
-            f"/cohorts/{cohort}/enroll", f"/cohorts/{cohort}/enroll?sex=female", f"/cohorts/{cohort}/enroll?province=02")
+    return (f"/cohorts/{cohort}", f"/cohorts/{cohort}/grid", f"/sessions/{session}",
+            f"/cohorts/{cohort}/signin", f"/cohorts/{cohort}/signin?session={session}",
+            f"/cohorts/{cohort}/signin.xlsx", f"/cohorts/{cohort}/sessions/{session}/signin.xlsx",
+            f"/cohorts/{cohort}/signin/upload", f"/cohorts/{cohort}/enrollments/{world['away_enrollment'].id}",
+            f"/cohorts/{cohort}/enrollments/{world['waiting_enrollment'].id}", f"/cohorts/{cohort}/enroll",
+            f"/cohorts/{cohort}/enroll?sex=female", f"/cohorts/{cohort}/enroll?province=02")
 
 
 def _text(response):
