@@ -9,7 +9,8 @@ user's provinces, which a scoped user must not be able to tell apart. The API ha
 """
 import pytest
 
-from tests.access_world import CALLERS, page_requests, sign_in, world  # noqa: F401  (fixture)
+from registry.programs.models import Attendance, Enrollment
+from tests.access_world import CALLERS, cross_world, page_requests, sign_in, world  # noqa: F401  (fixture)
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
 from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
 
@@ -130,3 +131,82 @@ def test_every_page_route_has_a_row_and_every_row_a_route(app):
     routes = {f"{method} {rule}" for method, rule, _url, _endpoint in page_requests(app, {"code": "x"})}
     assert set(EXPECTED) - routes == set(), "rows for routes that are gone"
     assert routes - set(EXPECTED) == set(), "routes with no row in the table: add them"
+
+
+# A person of province 02 (BR-000001) in a cohort of province 17 (tests/access_world.py: cross_world). Every
+# page route of that cohort, its sessions and that person's enrollment, for an officer of 17 and for the
+# cohort's trainer. The officer opens every page (the person by code only: tests/test_scope.py) but may not
+# change that enrollment or mark that person: 403, naming the code. Writes are sent with a body that would
+# change the person's enrollment or mark where the route takes one.
+CROSS_CALLERS = ("officer17", "trainer")
+CROSS_EXPECTED = {
+    "GET /cohorts/<int:cohort_id>":                                              "200 200",
+    "GET /cohorts/<int:cohort_id>/edit":                                         "200 403",
+    "GET /cohorts/<int:cohort_id>/enroll":                                       "200 403",
+    "GET /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>":              "200 403",
+    "GET /cohorts/<int:cohort_id>/grid":                                         "200 200",
+    "GET /cohorts/<int:cohort_id>/sessions/<int:session_id>/signin.xlsx":        "200 200",
+    "GET /cohorts/<int:cohort_id>/signin":                                       "200 200",
+    "GET /cohorts/<int:cohort_id>/signin.xlsx":                                  "200 200",
+    "GET /cohorts/<int:cohort_id>/signin/upload":                                "200 200",
+    "GET /sessions/<int:session_id>":                                            "200 200",
+    "POST /cohorts/<int:cohort_id>/complete":                                    "302 403",
+    "POST /cohorts/<int:cohort_id>/edit":                                        "200 403",
+    "POST /cohorts/<int:cohort_id>/enroll":                                      "422 403",
+    "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>":             "403 403",
+    "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>/assessment":  "403 403",
+    "POST /cohorts/<int:cohort_id>/schedule":                                    "302 403",
+    "POST /cohorts/<int:cohort_id>/sessions":                                    "302 403",
+    "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>":                   "302 403",
+    "POST /cohorts/<int:cohort_id>/sessions/<int:session_id>/cancel":            "302 403",
+    "POST /cohorts/<int:cohort_id>/signin/upload":                               "200 200",
+    "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/admit":          "403 403",
+    "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/withdraw":       "403 403",
+    "POST /sessions/<int:session_id>":                                           "403 302",
+}
+
+
+def _cross_requests(app, world):
+    """(method, rule, url, body) of every page route of the cross cohort; the session's cancel comes last."""
+    ids = {"cohort_id": world["cohort"].id, "session_id": world["session"].id,
+           "enrollment_id": world["away_enrollment"].id}
+    away, today = world["away_enrollment"].id, world["session"].held_on.isoformat()
+    bodies = {
+        "POST /sessions/<int:session_id>": {f"mark-{away}": "absent"},
+        "POST /cohorts/<int:cohort_id>/enroll": {"codes": world["away"].code, "enrolled_on": today},
+        "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>": {
+            "status-status": "dropped_out", "status-on": today, "status-reason": "Moved", "status-submit": "y"},
+        "POST /cohorts/<int:cohort_id>/enrollments/<int:enrollment_id>/assessment": {"assessment-pre_score": "50"},
+        "POST /cohorts/<int:cohort_id>/complete": {"on": today},
+    }
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/") or not set(rule.arguments) & set(ids) or not set(rule.arguments) <= set(ids):
+            continue  # the API has its own tests of this (tests/api/test_access.py)
+        url = rule.build({arg: ids[arg] for arg in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            key = f"{method} {rule.rule}"
+            found.append((key, url, bodies.get(key)))
+    return sorted(found, key=lambda r: (r[0].endswith("/cancel"), r[0]))
+
+
+@pytest.mark.parametrize("caller", CROSS_CALLERS)
+def test_a_cohorts_person_of_another_province_is_read_only_for_its_provinces_officer(app, client, auth, cross_world,
+                                                                                     caller):
+    auth.login(cross_world["officer17" if caller == "officer17" else "trainer"].username)
+    column = CROSS_CALLERS.index(caller)
+    away = Enrollment.get_by_id(cross_world["away_enrollment"].id)
+    wrong, requests = [], _cross_requests(app, cross_world)
+    assert {key for key, _url, _body in requests} == set(CROSS_EXPECTED), "a cohort route with no row: add it"
+    for key, url, body in requests:
+        response = client.open(url, method=key.split()[0], data=body)
+        expected = int(CROSS_EXPECTED[key].split()[column])
+        if response.status_code != expected:
+            wrong.append(f"{key}: {response.status_code}, the table says {expected}")
+        elif expected == 403 and caller == "officer17":
+            assert cross_world["away"].code in response.get_data(as_text=True), key  # the refusal names the code
+    assert not wrong, "\n".join(wrong)
+    if caller == "officer17":  # nothing of the person's enrollment or attendance changed
+        now = Enrollment.get_by_id(away.id)
+        assert (now.status, now.pre_score, now.ended_on) == (away.status, away.pre_score, away.ended_on)
+        assert Attendance.get(Attendance.enrollment == away.id).status == "present"

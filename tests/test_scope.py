@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from registry.auth.models import User
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
+from tests.access_world import CROSS_SECRETS, cross_world  # noqa: F401  (fixture)
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
 from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
 
@@ -113,3 +114,70 @@ def test_the_profile_and_its_pages_answer_404_outside_the_scope(client, auth, pe
     for url in ("/beneficiaries/BR-000001", "/beneficiaries/BR-000001/edit", "/beneficiaries/BR-000001/merge",
                 "/follow-ups/new/BR-000001"):
         assert client.get(url).status_code == 404, url
+
+
+def _cross_pages(world):
+    """Every page and sheet that lists the people of the province-17 cohort of cross_world."""
+    cohort, session = world["cohort"].id, world["session"].id
+    return (f"/cohorts/{cohort}", f"/cohorts/{cohort}/grid", f"/sessions/{session}",
+            f"/cohorts/{cohort}/signin", f"/cohorts/{cohort}/signin?session={session}",
+            f"/cohorts/{cohort}/signin.xlsx", f"/cohorts/{cohort}/sessions/{session}/signin.xlsx",
+            f"/cohorts/{cohort}/signin/upload", f"/cohorts/{cohort}/enrollments/{world['away_enrollment'].id}",
+            f"/cohorts/{cohort}/enrollments/{world['waiting_enrollment'].id}", f"/cohorts/{cohort}/enroll",
+            f"/cohorts/{cohort}/enroll?sex=female", f"/cohorts/{cohort}/enroll?province=02")
+
+
+def _text(response):
+    """A page's text, or every cell of a workbook as text."""
+    if response.mimetype.endswith("spreadsheetml.sheet"):
+        book = load_workbook(io.BytesIO(response.data))
+        return " ".join(str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+                        for v in row if v is not None)
+    return response.get_data(as_text=True)
+
+
+def test_an_officer_of_the_cohorts_province_sees_people_of_another_by_code_only(client, auth, cross_world):
+    auth.login(cross_world["officer17"].username)
+    for url in _cross_pages(cross_world):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = _text(response)
+        assert [secret for secret in CROSS_SECRETS if secret in text] == [], url
+        if "enroll" not in url and "upload" not in url:
+            assert cross_world["away"].code in text, url  # the person is there, by code
+    roster = client.get(f"/cohorts/{cross_world['cohort'].id}").get_data(as_text=True)
+    assert "Keo Sophea" in roster and cross_world["waiting"].code in roster  # their own province: named
+
+
+def test_the_cohorts_trainer_sees_every_name_in_it(client, auth, cross_world):
+    auth.login(cross_world["trainer"].username)
+    cohort, session = cross_world["cohort"].id, cross_world["session"].id
+    for url in (f"/cohorts/{cohort}", f"/cohorts/{cohort}/grid", f"/sessions/{session}", f"/cohorts/{cohort}/signin",
+                f"/cohorts/{cohort}/signin.xlsx"):
+        assert "Chanthy" in _text(client.get(url)), url
+    assert "ចន្ធី" in _text(client.get(f"/cohorts/{cohort}/signin.xlsx"))
+
+
+def test_an_officer_of_both_provinces_sees_the_names(client, auth, cross_world):
+    auth.login_as("officer", provinces={"02", "17"})
+    assert "Chanthy" in client.get(f"/cohorts/{cross_world['cohort'].id}").get_data(as_text=True)
+    assert "Dara" in client.get(f"/cohorts/{cross_world['cohort'].id}").get_data(as_text=True)  # the waitlist
+
+
+@pytest.mark.parametrize("provinces, enrolled", [({"17"}, False), ({"02"}, False), ({"02", "17"}, True)])
+def test_enrolling_someone_of_02_in_a_cohort_of_17_needs_both_provinces(client, auth, cross_world,
+                                                                        create_beneficiary, provinces, enrolled):
+    newcomer = create_beneficiary(given_name="Vanna", date_of_birth=date(1999, 1, 1))  # province 02
+    auth.login_as("officer", provinces=provinces)
+    cohort = cross_world["cohort"].id
+    response = client.post(f"/cohorts/{cohort}/enroll", data={"codes": newcomer.code,
+                                                               "enrolled_on": TODAY.isoformat(), "confirm": "y",
+                                                               "waitlist": newcomer.code})
+    exists = Enrollment.select().where((Enrollment.cohort == cohort) & (Enrollment.beneficiary == newcomer.id))
+    assert exists.exists() is enrolled
+    if provinces == {"17"}:  # the officer opens the cohort's page, but finds nobody of 02: refused, named
+        assert response.status_code == 422
+        assert (f"No participant in your provinces with these codes: {newcomer.code}. Nothing was saved."
+                in response.get_data(as_text=True))
+    elif provinces == {"02"}:
+        assert response.status_code == 404  # the cohort is outside their provinces

@@ -16,6 +16,7 @@ from registry.db import database
 from registry.programs import enrollment as enrolling
 from registry.programs.access import get_cohort_or_404, get_session_or_404
 from registry.programs.attendance import record_attendance
+from registry.programs.cover import OutsideCover, covers, read_only_message, uncovered
 from registry.programs.forms import AssessmentForm
 from registry.programs.models import MARKS, Enrollment
 from registry.programs.services import TrainingError
@@ -90,16 +91,22 @@ def enroll(cohort_id):
                        {"beneficiary": _("Already in this cohort.")})
     try:
         enrollment = enrolling.enroll(cohort, beneficiary, enrolled_on, current_user._get_current_object())
+    except OutsideCover as error:  # the person is in the user's provinces: only if their scope just changed
+        raise ApiError(403, str(error), {"beneficiary": str(error)}) from None
     except TrainingError as error:
         raise invalid(str(error), error.field or "enrolled_on") from None
     return jsonify(enrollment_json(enrollment, beneficiary.code)), 201
 
 
-def _get_enrollment_or_404(enrollment_id):
+def _get_writable_enrollment(enrollment_id):
+    """An enrollment of a cohort the user may see (else 404) whose person is in their provinces (else 403)."""
     enrollment = Enrollment.get_or_none(Enrollment.id == enrollment_id)
     if enrollment is None:
         abort(404)
     get_cohort_or_404(enrollment.cohort_id)
+    if not covers(current_user, enrollment.beneficiary.province_id):
+        message = read_only_message([enrollment.beneficiary.code])
+        raise ApiError(403, message, {"beneficiary": message})
     return enrollment
 
 
@@ -107,7 +114,7 @@ def _get_enrollment_or_404(enrollment_id):
 @managing
 def change(enrollment_id):
     """Change the status (admitting needs a free seat, completing the rule or an override) and the assessment."""
-    enrollment = _get_enrollment_or_404(enrollment_id)
+    enrollment = _get_writable_enrollment(enrollment_id)
     values = checked(json_object(), CHANGE_FIELDS)
     scores = {name: values[name] for name in SCORES if name in values}
     user = current_user._get_current_object()
@@ -167,6 +174,11 @@ def attendance(session_id):
                               codes=", ".join(codes[i] for i in waiting)),
                        {f"marks[{i}].beneficiary": _("On the waitlist, not admitted.") for i in waiting})
     ids = {code: eid for code, (eid, _admitted_on) in found.items()}
+    outside = set(uncovered(current_user, list(ids.values())).values())
+    if outside:  # their marks are read-only for this user; a PUT that leaves them out leaves their marks alone
+        message = read_only_message(sorted(outside))
+        raise ApiError(403, message, {f"marks[{i}].beneficiary": message for i, code in enumerate(codes)
+                                      if code in outside})
     try:
         corrections = record_attendance(session, {ids[code]: status for code, status in marks},
                                         current_user._get_current_object())

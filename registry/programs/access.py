@@ -1,5 +1,6 @@
 """Who may open a cohort: officers and admins within their provinces, trainers only their own cohorts."""
-from flask import abort
+from flask import abort, make_response, render_template
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.auth.models import TRAINER
@@ -33,3 +34,8 @@ def get_session_or_404(session_id):
         abort(404)
     get_cohort_or_404(session.cohort_id)
     return session
+
+
+def refuse(message):
+    """Answer 403 with a page that says why (the generic 403 page cannot name the record at fault)."""
+    abort(make_response(render_template("errors/error.html", code=403, title=_("Not allowed"), text=message), 403))

@@ -7,6 +7,7 @@ from peewee import JOIN, Case, fn
 
 from registry.audit.services import record_event
 from registry.db import database
+from registry.programs.cover import check_covered
 from registry.programs.models import ATTENDED, MARKS, Attendance, Enrollment, EnrollmentChange, TrainingSession
 from registry.programs.services import TrainingError
 from registry.timeutil import utcnow
@@ -68,7 +69,8 @@ def record_attendance(session, marks, user, today=None):
 
     Two people saving the same session at once end with one mark per person (the last saved):
     the marks are upserted on (enrollment, session). Enrolled people marked present become active.
-    :raise TrainingError: a cancelled or future session, an unknown mark or a person not in it.
+    :raise TrainingError: a cancelled or future session, an unknown mark or a person not in it
+        (OutsideCover: a person of a province the user does not cover; their marks are read-only for them).
     """
     if TrainingSession.get_by_id(session.id).cancelled:  # read now: the page may be older than a cancellation
         raise TrainingError(_l("This session is cancelled."))
@@ -79,6 +81,7 @@ def record_attendance(session, marks, user, today=None):
     enrollments = {e.id: e for e in Enrollment.select().where(Enrollment.cohort == session.cohort_id)}
     if any(eid not in enrollments or not is_open_on(enrollments[eid], session.held_on) for eid in marks):
         raise TrainingError(_l("Someone marked is not enrolled in this cohort on the session's date."))
+    check_covered(user, list(marks))
     with database.atomic():
         before = dict(Attendance.select(Attendance.enrollment, Attendance.status)
                       .where(Attendance.session == session).tuples())

@@ -11,6 +11,7 @@ from registry.auth.models import ADMIN, OFFICER, TRAINER
 from registry.programs import queries
 from registry.programs.access import get_session_or_404
 from registry.programs.attendance import record_attendance
+from registry.programs.cover import OutsideCover
 from registry.programs.models import MARKS
 from registry.programs.services import TrainingError
 
@@ -33,17 +34,18 @@ def take(session_id):
     session = get_session_or_404(session_id)
     cohort = session.cohort
     rows = queries.session_roster(session)
-    form = FlaskForm()
+    form, status = FlaskForm(), 200
     if form.validate_on_submit():
         marks = _marks_posted(rows)
         try:
             corrections = record_attendance(session, marks, current_user._get_current_object())
         except TrainingError as error:
             flash(_("Nothing was saved: %(reason)s", reason=str(error)), "danger")
+            status = 403 if isinstance(error, OutsideCover) else 200  # marks sent for read-only people
         else:
             flash(_("Attendance saved: %(num)d marks.", num=len(marks)), "success")
             if corrections:
                 flash(_("%(num)d earlier marks corrected.", num=len(corrections)), "info")
             return redirect(url_for("attendance.take", session_id=session.id))
     return render_template("attendance/session.html", session=session, cohort=cohort, rows=rows, form=form,
-                           marks=MARKS, future=session.held_on > date.today())
+                           marks=MARKS, future=session.held_on > date.today()), status

@@ -12,6 +12,7 @@ from registry.beneficiaries.choices import label
 from registry.db import database
 from registry.programs.attendance import rate_of, rates
 from registry.programs.choices import STATUS_LABELS
+from registry.programs.cover import check_covered, check_may_enroll, uncovered
 from registry.programs.models import ENDED_STATUSES, Enrollment, EnrollmentChange
 from registry.programs.seats import EnrollPlan, lock_cohort, plan_enrollment, seats_of, seats_taken
 from registry.programs.services import TrainingError
@@ -47,7 +48,8 @@ def _check_request_day(cohort, on):
 def enroll(cohort, beneficiary, on, user):
     """Enroll a participant on a day, on the waitlist when the cohort is full; one enrollment per person and cohort.
 
-    :raise TrainingError: already in the cohort, not an active participant, or a day after the cohort's end.
+    :raise TrainingError: already in the cohort, not an active participant, or a day after the cohort's end
+        (OutsideCover: the user does not cover both the person's province and the cohort's).
     """
     plan = enroll_many(cohort, [beneficiary], on, user, may_wait=None)
     if plan.skipped:
@@ -62,7 +64,9 @@ def enroll_many(cohort, beneficiaries, on, user, may_wait=()):
     the cohort or not active are skipped, with the reason.
     :param may_wait: the codes the user agreed may go to the waitlist, or None for anyone.
     :raise WaitlistNotConfirmed: someone else would wait (nothing is written; the plan is on the error).
+    :raise OutsideCover: the user does not cover both someone's province and the cohort's (nothing is written).
     """
+    check_may_enroll(user, cohort, beneficiaries)
     _check_request_day(cohort, on)
     try:
         with database.atomic():
@@ -100,8 +104,10 @@ def change_status(enrollment, to_status, on, user, reason="", override_reason=""
     From the waitlist, "enrolled" admits the person: a free seat is needed (counted under the
     cohort's lock) and the day of admission becomes the enrollment date. Completion needs the rule
     to hold, or an override with a written reason (audited).
-    :raise TrainingError: a move the lifecycle, the dates or the rule do not allow (CohortFull: no seat).
+    :raise TrainingError: a move the lifecycle, the dates or the rule do not allow (CohortFull: no seat;
+        OutsideCover: the person lives in a province the user does not cover).
     """
+    check_covered(user, [enrollment.id])
     admitting = enrollment.status == "waitlisted" and to_status == "enrolled"
     _check_change(enrollment, to_status, on, reason)
     overridden = to_status == "completed" and not rule_holds(enrollment, on)
@@ -173,9 +179,14 @@ def format_day(day):
 
 
 def complete_all_meeting_rule(cohort, on, user):
-    """Complete every open enrollment of a cohort whose rule holds; return how many."""
+    """Complete every open enrollment of a cohort whose rule holds; return how many.
+
+    People of a province the user does not cover are left as they are: their enrollment is read-only for them.
+    """
     open_ones = list(Enrollment.admitted().where((Enrollment.cohort == cohort)
                                                  & Enrollment.status.in_(("enrolled", "active"))))
+    outside = uncovered(user, [e.id for e in open_ones])
+    open_ones = [e for e in open_ones if e.id not in outside]
     completed = 0
     for enrollment in open_ones:
         if rule_holds(enrollment, on):
@@ -185,7 +196,11 @@ def complete_all_meeting_rule(cohort, on, user):
 
 
 def set_assessment(enrollment, values, user):
-    """Record the final assessment and the soft-skills pre and post scores."""
+    """Record the final assessment and the soft-skills pre and post scores.
+
+    :raise OutsideCover: the person lives in a province the user does not cover.
+    """
+    check_covered(user, [enrollment.id])
     names = ("assessment_passed", "pre_score", "post_score")
     before = {n: getattr(enrollment, n) for n in names}
     with database.atomic():

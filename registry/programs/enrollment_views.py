@@ -14,8 +14,9 @@ from registry.beneficiaries.queries import search as search_participants
 from registry.beneficiaries.search_form import SearchForm
 from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import enrollment as enrolling
-from registry.programs.access import get_cohort_or_404
+from registry.programs.access import get_cohort_or_404, refuse
 from registry.programs.attendance import rate_of
+from registry.programs.cover import OutsideCover, covers, read_only_message
 from registry.programs.forms import AdmitForm, AssessmentForm, DateForm, EnrollForm, LeaveWaitlistForm, StatusForm
 from registry.programs.models import Enrollment
 from registry.programs.seats import seats_of
@@ -24,12 +25,14 @@ from registry.programs.services import TrainingError
 bp = guard_blueprint(Blueprint("enrollments", __name__, url_prefix="/cohorts"), ADMIN, OFFICER)
 
 
-def get_enrollment_or_404(cohort_id, enrollment_id):
-    """An enrollment of a cohort the user may see."""
+def get_enrollment_or_404(cohort_id, enrollment_id, writing=False):
+    """An enrollment of a cohort the user may see; to change it, 403 when its person is outside their provinces."""
     cohort = get_cohort_or_404(cohort_id)
     enrollment = Enrollment.get_or_none((Enrollment.id == enrollment_id) & (Enrollment.cohort == cohort))
     if enrollment is None:
         abort(404)
+    if writing and not covers(current_user, enrollment.beneficiary.province_id):
+        refuse(read_only_message([enrollment.beneficiary.code]))
     return enrollment
 
 
@@ -47,17 +50,23 @@ class Preview:
 
 @bp.route("/<int:cohort_id>/enroll", methods=["GET", "POST"])
 def enroll(cohort_id):
-    """Enroll people ticked in a list or typed by code; who would wait is shown before anything is saved."""
+    """Enroll people ticked in a list or typed by code; who would wait is shown before anything is saved.
+
+    When no code has anyone of the user's provinces behind it, nothing is saved and the page answers 422:
+    the cohort may be of their province and the person of another, which only a user covering both may
+    join (cover.may_enroll). Unknown codes among known ones are listed with the plan, as before.
+    """
     cohort = get_cohort_or_404(cohort_id)
     form = EnrollForm()
     search = SearchForm(request.args, provinces=provinces_in_scope())
-    preview = None
+    preview, status = None, 200
     if form.validate_on_submit():
         preview = _enroll(cohort, form)
         if preview is None:
             return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+        status = 422 if preview.plan is None else 200
     return render_template("cohorts/enroll.html", cohort=cohort, form=form, search=search, preview=preview,
-                           seats=seats_of(cohort), candidates=_candidates(cohort, search))
+                           seats=seats_of(cohort), candidates=_candidates(cohort, search)), status
 
 
 def _enroll(cohort, form):
@@ -65,6 +74,10 @@ def _enroll(cohort, form):
     codes = form.code_list()
     people = sorted(in_scope().where(Beneficiary.code.in_(codes)), key=lambda b: codes.index(b.code))
     unknown = sorted(set(codes) - {b.code for b in people})
+    if not people:
+        form.codes.errors.append(_("No participant in your provinces with these codes: %(codes)s. Nothing was saved.",
+                                   codes=", ".join(unknown)))
+        return Preview(None, unknown, 0)
     try:
         plan = enrolling.enroll_many(cohort, people, form.enrolled_on.data, current_user._get_current_object(),
                                      may_wait=form.may_wait())
@@ -73,6 +86,9 @@ def _enroll(cohort, form):
             flash(_("The seats changed since you checked: look again, then confirm."), "warning")
         form.waitlist.data = " ".join(b.code for b in refused.plan.waiting)
         return Preview(refused.plan, unknown, seats_of(cohort).waiting)
+    except OutsideCover as error:  # the people found are in the user's provinces: only if the scope just changed
+        form.codes.errors.append(str(error))
+        return Preview(None, unknown, 0)
     except TrainingError as error:  # a date after the cohort's end
         form.enrolled_on.errors.append(str(error))
         return Preview(None, unknown, 0)
@@ -104,7 +120,7 @@ def _candidates(cohort, search):
 @bp.route("/<int:cohort_id>/enrollments/<int:enrollment_id>", methods=["GET", "POST"])
 def status(cohort_id, enrollment_id):
     """An enrollment: its history, a status change and the assessment."""
-    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id, writing=request.method == "POST")
     form = StatusForm(prefix="status")
     if form.submit.data and form.validate_on_submit():
         try:
@@ -124,7 +140,7 @@ def status(cohort_id, enrollment_id):
 @bp.post("/<int:cohort_id>/enrollments/<int:enrollment_id>/assessment")
 def assessment(cohort_id, enrollment_id):
     """Save the final assessment and the soft-skills scores."""
-    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id, writing=True)
     form = AssessmentForm(prefix="assessment")
     if form.validate_on_submit():
         enrolling.set_assessment(enrollment, form.values(), current_user._get_current_object())
@@ -153,7 +169,7 @@ def complete_all(cohort_id):
 @bp.post("/<int:cohort_id>/waitlist/<int:enrollment_id>/admit")
 def admit(cohort_id, enrollment_id):
     """Admit someone from the waitlist on a day: refused while the cohort is full."""
-    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id, writing=True)
     form = AdmitForm(prefix=f"admit-{enrollment.id}")
     if _changed(form, enrollment, "enrolled"):
         flash(_("%(code)s is admitted: enrolled on %(date)s.", code=enrollment.beneficiary.code,
@@ -164,7 +180,7 @@ def admit(cohort_id, enrollment_id):
 @bp.post("/<int:cohort_id>/waitlist/<int:enrollment_id>/withdraw")
 def leave_waitlist(cohort_id, enrollment_id):
     """Withdraw someone from the waitlist, with the reason: they never count as enrolled."""
-    enrollment = get_enrollment_or_404(cohort_id, enrollment_id)
+    enrollment = get_enrollment_or_404(cohort_id, enrollment_id, writing=True)
     form = LeaveWaitlistForm(prefix=f"leave-{enrollment.id}")
     if _changed(form, enrollment, "withdrawn", form.reason):
         flash(_("%(code)s is withdrawn from the waitlist.", code=enrollment.beneficiary.code), "success")

@@ -17,6 +17,7 @@ from registry.db import database
 from registry.i18n import N_
 # The very rule record_attendance applies, so that a sheet that passes the check also saves.
 from registry.programs.attendance import is_open_on, record_attendance
+from registry.programs.cover import person_of
 from registry.programs.models import Enrollment, TrainingSession
 from registry.programs.services import TrainingError
 
@@ -59,8 +60,11 @@ def sheet_sessions(cohort, session=None):
                                                                              TrainingSession.id))
 
 
-def signin_sheet(cohort, session=None):
-    """The sheet of one session or the whole cohort: people admitted and enrolled on one of its dates."""
+def signin_sheet(cohort, session=None, *, viewer):
+    """The sheet of one session or the whole cohort: people admitted and enrolled on one of its dates.
+
+    A person of a province the viewer does not cover is on it by code only (cover.person_of).
+    """
     sessions = sheet_sessions(cohort, session)
     days = [s.held_on for s in sessions]
     people = []
@@ -68,9 +72,8 @@ def signin_sheet(cohort, session=None):
         closed = frozenset(day for day in days if not is_open_on(enrollment, day))
         if days and len(closed) == len(set(days)):
             continue  # enrolled after the last of these sessions, or left before the first
-        b = enrollment.beneficiary
-        people.append(SheetPerson(b.code, _joined(b.family_name, b.given_name),
-                                  _joined(b.family_name_km, b.given_name_km), closed))
+        person = person_of(enrollment.beneficiary, viewer)
+        people.append(SheetPerson(person.code, person.name_latin, person.name_km, closed))
     return SigninSheet(_title(cohort, session), sessions, people)
 
 
@@ -79,10 +82,6 @@ def _listed(cohort):
     return (Enrollment.admitted().select_extend(b).join(b)
             .where(Enrollment.cohort == cohort)
             .order_by(fn.LOWER(b.family_name), fn.LOWER(b.given_name), b.family_name_km, b.given_name_km, b.code))
-
-
-def _joined(*parts):
-    return " ".join(p for p in parts if p)
 
 
 def _title(cohort, session):
@@ -111,9 +110,9 @@ def _instructions():
               "wrong, nothing is saved, and the problems are listed by row and column.")]
 
 
-def signin_workbook(cohort, session=None):
-    """The sign-in sheet of a session or the whole cohort, as .xlsx bytes."""
-    return sheet_workbook(signin_sheet(cohort, session))
+def signin_workbook(cohort, session=None, *, viewer):
+    """The sign-in sheet of a session or the whole cohort, as .xlsx bytes, as the viewer may see it."""
+    return sheet_workbook(signin_sheet(cohort, session, viewer=viewer))
 
 
 def sheet_workbook(sheet):

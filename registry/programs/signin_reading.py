@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from exports.reading import UploadError, parse_date, read_rows
 from registry.beneficiaries.models import Beneficiary
 from registry.programs.attendance import is_open_on
+from registry.programs.cover import covers
 from registry.programs.models import Enrollment
 from registry.programs.signin import HEADER_ROW, HEADERS, MAX_BYTES, MAX_ROWS
 
@@ -35,6 +36,7 @@ def read_signin_sheet(cohort, data, user, today=None):
 
     Nothing is written. Blank cells are left out, so they change nothing.
     :param user: the uploader; the view has already checked that they may take this cohort's attendance.
+        Marks for a person of a province they do not cover are refused (their attendance is read-only for them).
     :raise UploadError: the file cannot be read, or has no code column.
     """
     code_header, date_headers, rows = _read(data)
@@ -47,7 +49,11 @@ def read_signin_sheet(cohort, data, user, today=None):
         filled = {h: record[h] for h in date_headers if record.get(h) is not None}
         enrollment = _row_enrollment(number, code_header, _code(record.get(code_header)), filled, by_code, seen,
                                      errors)
-        if enrollment is not None:
+        if enrollment is not None and not covers(user, enrollment.beneficiary.province_id):
+            if filled:  # a blank row of a read-only person changes nothing: no reason to complain
+                errors.append((number, code_header, _("%(code)s lives in a province outside yours: their attendance "
+                                                      "is read-only for you.", code=enrollment.beneficiary.code)))
+        elif enrollment is not None:
             _read_marks(number, enrollment, filled, columns, marks, errors)
     order = {header: index for index, header in enumerate([code_header] + date_headers)}
     errors.sort(key=lambda error: (error[0], order.get(error[1], 0)))

@@ -50,7 +50,7 @@ def workbook(cohort_id, session_id=None):
     """The sign-in sheet of the whole cohort, or of one session, as a workbook."""
     cohort = get_cohort_or_404(cohort_id)
     session = _session_of(cohort, session_id) if session_id else None
-    sheet = signin.signin_sheet(cohort, session)
+    sheet = signin.signin_sheet(cohort, session, viewer=current_user)
     data = signin.sheet_workbook(sheet)
     _audit_sheet(cohort, session, "xlsx", len(sheet.people))
     suffix = f"-{session.held_on.isoformat()}" if session else ""
@@ -66,7 +66,7 @@ def print_sheet(cohort_id):
     if chosen and record_id(chosen) is None:
         abort(404)
     session = _session_of(cohort, record_id(chosen)) if chosen else None
-    sheet = signin.signin_sheet(cohort, session)
+    sheet = signin.signin_sheet(cohort, session, viewer=current_user)
     _audit_sheet(cohort, session, "print", len(sheet.people))
     return render_template("programs/signin_print.html", cohort=cohort, session=session, sheet=sheet,
                            headers=signin.column_headers(), legend=signin.mark_legend(),

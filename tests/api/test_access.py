@@ -9,7 +9,8 @@ import pytest
 from registry.auth.models import User
 from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
-from registry.programs.models import Enrollment, TrainingSession
+from registry.programs.models import Attendance, Enrollment, TrainingSession
+from tests.access_world import CROSS_SECRETS, cross_world  # noqa: F401  (fixture)
 from tests.api.conftest import PERSON, ApiClient
 from tests.api.test_openapi import _api_routes
 
@@ -123,3 +124,74 @@ def test_an_officer_of_another_province_finds_and_counts_nobody(world, api):
     for query in ("", "?q=Chanthy", "?q=%2B85512345678", f"?q={world['code']}", "?province=02"):
         assert outsider.get("/api/v1/beneficiaries" + query).get_json()["total"] == 0, query
     assert outsider.get("/api/v1/cohorts").get_json()["total"] == 0
+
+
+# A person of province 02 in a cohort of province 17 (tests/access_world.py), called by an officer of 17.
+
+def _marks(session_id):
+    return {e: s for e, s in Attendance.select(Attendance.enrollment, Attendance.status)
+            .where(Attendance.session == session_id).tuples()}
+
+
+def _officer17(client, bearer, world):
+    return ApiClient(client, bearer(world["officer17"])["Authorization"].split()[1], world["officer17"])
+
+
+def test_the_enrollment_list_gives_an_officer_of_17_the_codes_only(cross_world, client, bearer):
+    answer = _officer17(client, bearer, cross_world).get(f"/api/v1/cohorts/{cross_world['cohort'].id}/enrollments")
+    assert answer.status_code == 200
+    assert cross_world["away"].code in {item["beneficiary"] for item in answer.get_json()["items"]}
+    assert [secret for secret in CROSS_SECRETS if secret in answer.get_data(as_text=True)] == []
+
+
+def test_an_officer_of_17_cannot_patch_the_enrollment_of_someone_of_02(cross_world, client, bearer):
+    officer = _officer17(client, bearer, cross_world)
+    away, local = cross_world["away_enrollment"].id, cross_world["local_enrollment"].id
+    answer = officer.patch(f"/api/v1/enrollments/{away}", json={"pre_score": 50})
+    assert answer.status_code == 403 and cross_world["away"].code in answer.get_json()["error"]
+    assert answer.get_json()["fields"].keys() == {"beneficiary"}
+    refused = officer.patch(f"/api/v1/enrollments/{away}", json={"status": "withdrawn", "reason": "x"})
+    assert refused.status_code == 403
+    assert Enrollment.get_by_id(away).pre_score is None and Enrollment.get_by_id(away).status == "active"
+    assert officer.patch(f"/api/v1/enrollments/{local}", json={"pre_score": 50}).status_code == 200
+
+
+def test_an_officer_of_17_cannot_mark_someone_of_02_and_a_put_without_them_leaves_their_mark(cross_world, client,
+                                                                                            bearer):
+    officer = _officer17(client, bearer, cross_world)
+    url = f"/api/v1/sessions/{cross_world['session'].id}/attendance"
+    away, local = cross_world["away"], cross_world["local"]
+    before = _marks(cross_world["session"].id)
+    answer = officer.put(url, json={"marks": [{"beneficiary": local.code, "status": "present"},
+                                              {"beneficiary": away.code, "status": "absent"}]})
+    assert answer.status_code == 403 and away.code in answer.get_json()["error"]
+    assert set(answer.get_json()["fields"]) == {"marks[1].beneficiary"}
+    assert _marks(cross_world["session"].id) == before  # all or nothing: the other mark is not saved either
+    answer = officer.put(url, json={"marks": [{"beneficiary": local.code, "status": "late"}]})
+    assert answer.status_code == 200
+    assert [secret for secret in CROSS_SECRETS if secret in answer.get_data(as_text=True)] == []
+    after = _marks(cross_world["session"].id)
+    assert after[cross_world["away_enrollment"].id] == "present" and after[cross_world["local_enrollment"].id] == "late"
+
+
+def test_the_cohorts_trainer_may_mark_everyone_in_it(cross_world, client, bearer):
+    trainer = ApiClient(client, bearer(cross_world["trainer"])["Authorization"].split()[1], cross_world["trainer"])
+    answer = trainer.put(f"/api/v1/sessions/{cross_world['session'].id}/attendance",
+                         json={"marks": [{"beneficiary": cross_world["away"].code, "status": "absent"}]})
+    assert answer.status_code == 200
+    assert _marks(cross_world["session"].id)[cross_world["away_enrollment"].id] == "absent"
+
+
+@pytest.mark.parametrize("provinces, expected", [({"17"}, 422), ({"02"}, 404), ({"02", "17"}, 201), (None, 201)])
+def test_enrolling_someone_of_02_in_a_cohort_of_17_needs_a_caller_of_both(cross_world, api, create_beneficiary,
+                                                                         provinces, expected):
+    newcomer = create_beneficiary(given_name="Vanna", date_of_birth=date(1999, 1, 1))  # province 02
+    caller = api("officer" if provinces else "admin", provinces=provinces)
+    Enrollment.update(status="withdrawn", ended_on=TODAY).where(  # a free seat, so that 201 means enrolled
+        Enrollment.id == cross_world["local_enrollment"].id).execute()
+    answer = caller.post(f"/api/v1/cohorts/{cross_world['cohort'].id}/enrollments",
+                         json={"beneficiary": newcomer.code, "enrolled_on": TODAY.isoformat()})
+    assert answer.status_code == expected
+    if expected == 422:
+        assert answer.get_json()["fields"].keys() == {"beneficiary"}
+    assert Enrollment.select().where(Enrollment.beneficiary == newcomer.id).exists() is (expected == 201)

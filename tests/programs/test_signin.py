@@ -199,7 +199,8 @@ def test_every_problem_is_named_by_row_and_column_and_nothing_is_written(as_trai
 
 def test_the_check_returns_the_errors_in_sheet_order(app_ctx, cohort, people, latecomer, registrar):
     user = User.get_by_id(registrar.id)
-    _marks, errors = read_signin_sheet(cohort, bad_sheet(signin_workbook(cohort), people, latecomer), user)
+    sheet = bad_sheet(signin_workbook(cohort, viewer=user), people, latecomer)
+    _marks, errors = read_signin_sheet(cohort, sheet, user)
     assert errors == EXPECTED_ERRORS
 
 
@@ -209,7 +210,8 @@ def check(app_ctx, cohort, people, registrar):
     user = User.get_by_id(registrar.id)
 
     def run(marks=(), columns=(), rows=(), today=None):
-        return read_signin_sheet(cohort, fill(signin_workbook(cohort), marks, columns, rows), user, today)[1]
+        sheet = fill(signin_workbook(cohort, viewer=user), marks, columns, rows)
+        return read_signin_sheet(cohort, sheet, user, today)[1]
 
     return run
 
@@ -264,7 +266,7 @@ def test_a_code_merged_since_the_sheet_was_printed_still_finds_its_person(app_ct
     from registry.beneficiaries.merging import merge_beneficiaries
 
     user = User.get_by_id(registrar.id)
-    sheet = signin_workbook(cohort)
+    sheet = signin_workbook(cohort, viewer=user)
     survivor = create_beneficiary(family_name="Sok", given_name="Chanthy", date_of_birth=date(2001, 3, 16))
     merge_beneficiaries(survivor, people["Sok"], user)  # Sok's enrollment moves to the survivor's code
     marks, errors = read_signin_sheet(cohort, fill(sheet, {(people["Sok"].code, D1): "P"}), user)
@@ -286,7 +288,7 @@ def test_marks_people_write(value, mark):
 
 def test_all_sessions_or_none_when_one_fails_at_the_save(app_ctx, cohort, people, registrar):
     user = User.get_by_id(registrar.id)
-    data = fill(signin_workbook(cohort), {(people["Sok"].code, D1): "P", (people["Sok"].code, D2): "P"})
+    data = fill(signin_workbook(cohort, viewer=user), {(people["Sok"].code, D1): "P", (people["Sok"].code, D2): "P"})
     marks, errors = read_signin_sheet(cohort, data, user)
     assert errors == [] and sum(len(m) for m in marks.values()) == 2
     cancel_session(sessions_of(cohort)[D2], True, user)  # between the check and the save
@@ -315,10 +317,10 @@ def test_the_sheet_lists_admitted_people_enrolled_on_its_dates(app_ctx, cohort, 
             withdrawn_on=DAYS[2])  # withdrawn while waiting: never on a sheet, though "open" until then
     late = create_beneficiary(family_name="Ly", given_name="Vanna", date_of_birth=date(2000, 1, 1))
     enroll(cohort, late, on=DAYS[2])
-    whole = signin_sheet(cohort)
+    whole = signin_sheet(cohort, viewer=user)
     assert [p.name for p in whole.people] == ["Chea Dara", "Keo Sophea", "Ly Vanna", "Sok Chanthy"]
     assert whole.people[2].closed == {DAYS[0], DAYS[1]}
-    first = signin_sheet(cohort, sessions_of(cohort)[D1])
+    first = signin_sheet(cohort, sessions_of(cohort)[D1], viewer=user)
     assert [p.name for p in first.people] == ["Chea Dara", "Keo Sophea", "Sok Chanthy"]
 
 
@@ -328,7 +330,7 @@ def test_someone_admitted_from_the_waitlist_is_on_the_sheet_from_the_day_of_admi
     waiting = wait_in(cohort, create_beneficiary(family_name="An", given_name="Bopha", date_of_birth=date(1998, 2, 2)),
                       user)
     enrolling.change_status(waiting, "enrolled", DAYS[1], user)
-    row = next(p for p in signin_sheet(cohort).people if p.name == "An Bopha")
+    row = next(p for p in signin_sheet(cohort, viewer=user).people if p.name == "An Bopha")
     assert row.closed == {DAYS[0]}  # asked for on START, seated on the second session's day
 
 
