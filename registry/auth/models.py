@@ -13,7 +13,7 @@ ROLES = (ADMIN, OFFICER, TRAINER, MANAGER)
 
 
 def new_session_token():
-    """Return a fresh random token identifying a user's open sessions."""
+    """Return a fresh random token (the legacy app_user.session_token column)."""
     return secrets.token_urlsafe(32)
 
 
@@ -27,8 +27,8 @@ class User(UserMixin, BaseModel):
     language = CharField(max_length=8, default="en")
     all_provinces = BooleanField(default=False)
     password_hash = CharField(max_length=255)
-    # flask-login keeps this token in the session cookie instead of the id:
-    # changing it ends every open session of the user at once.
+    # No longer names sessions: they are rows of user_session (registry/auth/page_sessions.py). The column
+    # stays because it is NOT NULL and unique; each account still gets a random value.
     session_token = CharField(max_length=64, unique=True, default=new_session_token)
     created_at = DateTimeField(default=utcnow)
     last_login_at = DateTimeField(null=True)
@@ -38,14 +38,18 @@ class User(UserMixin, BaseModel):
     class Meta:
         table_name = "app_user"  # "user" is reserved in PostgreSQL
 
+    # The page session this object was loaded for, and its key (set by sign-in and by the user loader).
+    page_session = None
+    session_key = None
+
     @property
     def is_active(self):
         """Deactivated users cannot sign in and lose their open sessions."""
         return self.active
 
     def get_id(self):
-        """Identify the session by the rotating token, not the permanent id."""
-        return self.session_token
+        """flask-login keeps this in the cookie: the key of the page session, not the permanent id."""
+        return self.session_key
 
     def province_codes(self):
         """The codes of the provinces in scope, or None when the user sees all provinces."""

@@ -1,10 +1,10 @@
 """Sign-in and own-account operations, each audited."""
-from flask import session
+from flask import request, session
 from flask_login import login_user, logout_user
 
 from registry.audit.services import record_event
-from registry.auth import throttle
-from registry.auth.models import User, new_session_token
+from registry.auth import page_sessions, throttle
+from registry.auth.models import User
 from registry.auth.passwords import dummy_verify, hash_password, password_problem, verify_password
 from registry.db import database
 from registry.timeutil import utcnow
@@ -63,40 +63,57 @@ def _check_password(user, username, password, ip):
 
 
 def sign_in(user):
-    """Start a session for an authenticated user.
+    """Start a session for an authenticated user: a new user_session row, whose key the cookie carries.
 
     A language picked on the sign-in page is the user's choice: it becomes their account's. The
     language a signed-out session keeps for the next person is not, and the account's stays.
     """
+    with database.atomic():
+        _open_page_session(user)
     login_user(user)
     if session.pop("language_chosen", False) and session.get("language"):
         set_language(user, session["language"])
 
 
-def sign_out(user, reason=""):
-    """End this session of the user, and forget everything it held but the language.
+def _open_page_session(user):
+    """Open a page session of the user for this browser (in the caller's transaction); flask-login stores its key."""
+    user.session_key, user.page_session = page_sessions.open_session(
+        user, request.remote_addr or "", request.user_agent.string or "")
+
+
+def sign_out(user, reason="", everywhere=False):
+    """End this session of the user on the server (every one of theirs when `everywhere`), and forget
+    everything the cookie held but the language.
 
     Pending messages go too: on a shared computer, "Sok Chanthy is registered" must not greet
     the next person.
     """
-    record_event("auth.logout", user=user, detail={"reason": reason} if reason else None)
+    with database.atomic():
+        if everywhere:
+            end_all_sessions(user, "everywhere")
+        elif user.page_session is not None:
+            page_sessions.end_session(user.page_session, reason or "logout")
+        detail = {"reason": reason} if reason else {}
+        if everywhere:
+            detail["everywhere"] = True
+        record_event("auth.logout", user=user, detail=detail or None)
     logout_user()
     language = session.get("language") or user.language
     session.clear()
     session["language"] = language
 
 
-def end_all_sessions(user):
-    """Rotate the user's session token so that every open session of theirs ends."""
-    user.session_token = new_session_token()
-    User.update(session_token=user.session_token).where(User.id == user.id).execute()
+def end_all_sessions(user, reason="everywhere"):
+    """End every open page session of the user, in every browser (call it inside the change's transaction)."""
+    page_sessions.end_user_sessions(user, reason)
 
 
 def change_own_password(user, current_password, new_password, ip=""):
-    """Change a user's own password; other sessions end. Return False when the current one is wrong.
+    """Change a user's own password; every session ends, and this browser goes on in a new one.
 
-    The current password is checked under the sign-in throttle (a session left open must not become a
-    way to guess it), and the new one against the policy, which refuses keeping the current one.
+    Return False when the current one is wrong. The current password is checked under the sign-in
+    throttle (a session left open must not become a way to guess it), and the new one against the
+    policy, which refuses keeping the current one.
 
     :raise SignInLocked: too many recent failures for the username or the address (nothing is checked).
     :raise PasswordRefused: the new password breaks the policy.
@@ -116,9 +133,9 @@ def change_own_password(user, current_password, new_password, ip=""):
         user.password_hash = hash_password(new_password)
         user.must_change_password = False
         User.update(password_hash=user.password_hash, must_change_password=False).where(User.id == user.id).execute()
-        end_all_sessions(user)
+        end_all_sessions(user, "password_changed")
+        _open_page_session(user)  # a new key: a copy of the old cookie is worth nothing
         record_event("auth.password_changed", obj=user, user=user)
-    # This session carries the new token; every other one is now invalid.
     login_user(user)
     return True
 
@@ -133,6 +150,11 @@ def set_language(user, language):
     user.language = language
 
 
-def load_user(session_token):
-    """flask-login's user loader: the active user whose current session token this is."""
-    return User.get_or_none((User.session_token == session_token) & User.active)
+def load_user(session_key):
+    """flask-login's user loader: the active user of the open page session whose key the cookie carries."""
+    record = page_sessions.find_open(session_key)
+    if record is None:
+        return None
+    user = record.user
+    user.session_key, user.page_session = session_key, record
+    return user

@@ -1,18 +1,17 @@
 """Rules on a signed-in session: it ends after a while without activity, and a temporary password must go first."""
-import time
+from datetime import timedelta
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry import timeutil
 from registry.api.errors import ApiError
-from registry.auth import services
+from registry.auth import page_sessions, services
 
 # Pages a user with a temporary password may still open: to change it, or to leave.
 OPEN_WITH_TEMPORARY_PASSWORD = {"auth.account", "auth.logout", "auth.sign_out_everywhere", "auth.set_language",
                                 "auth.login"}
-SEEN_KEY = "seen"
-SEEN_PRECISION = 60  # seconds: the session cookie is rewritten at most once a minute for this
 
 
 def _is_static():
@@ -21,19 +20,22 @@ def _is_static():
 
 
 def end_idle_session():
-    """before_request: sign out a page session idle for longer than IDLE_TIMEOUT_MINUTES."""
+    """before_request: sign out a page session idle for longer than IDLE_TIMEOUT_MINUTES.
+
+    Idle time runs from the session's last_seen_at, which sign-in sets: every session has one, and it
+    lives in the database, so a cookie cannot carry it, lose it or hold it back.
+    """
     if request.path.startswith("/api/") or _is_static() or not current_user.is_authenticated:
         return None
-    now = int(time.time())
-    seen = session.get(SEEN_KEY)
-    limit = current_app.config["IDLE_TIMEOUT_MINUTES"] * 60
-    if seen is not None and now - seen > limit:
-        services.sign_out(current_user._get_current_object(), reason="idle")
+    user = current_user._get_current_object()
+    now = timeutil.utcnow()
+    minutes = current_app.config["IDLE_TIMEOUT_MINUTES"]
+    if user.page_session.idle_for(now) > timedelta(minutes=minutes):
+        services.sign_out(user, reason="idle")
         flash(_("You were signed out after %(num)d minutes without activity. Sign in again to go on.",
-                num=limit // 60), "info")
+                num=minutes), "info")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
-    if seen is None or now - seen >= SEEN_PRECISION:
-        session[SEEN_KEY] = now
+    page_sessions.touch(user.page_session, now)
     return None
 
 

@@ -66,9 +66,7 @@ def account():
 @bp.post("/account/sign-out-everywhere")
 def sign_out_everywhere():
     """End every session of the user, this one included."""
-    user = current_user._get_current_object()
-    services.end_all_sessions(user)
-    services.sign_out(user)
+    services.sign_out(current_user._get_current_object(), everywhere=True)
     flash(_("All your sessions are signed out."), "info")
     return redirect(url_for("auth.login"))
 

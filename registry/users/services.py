@@ -86,7 +86,7 @@ def set_active(user, active):
         user.active = active
         user.save()
         if not active:
-            end_all_sessions(user)
+            end_all_sessions(user, "deactivated")
         record_event("user.activate" if active else "user.deactivate", obj=user)
     return user
 
@@ -97,6 +97,6 @@ def reset_password(user, password):
         user.password_hash = hash_password(password)
         user.must_change_password = True
         user.save()
-        end_all_sessions(user)
+        end_all_sessions(user, "password_reset")
         record_event("user.password_reset", obj=user)
     return user

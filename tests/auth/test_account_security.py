@@ -1,4 +1,4 @@
-"""Throttled sign-ins, idle sessions, the password policy, and a temporary password changed first."""
+"""Throttled sign-ins (idle sessions: test_page_sessions.py), the password policy, and a temporary password changed first."""
 from datetime import timedelta
 
 import pytest
@@ -56,30 +56,6 @@ def test_the_failures_are_kept_in_the_database_across_app_instances(database_url
     for client in (first, second, first, second, first):
         client.post("/login", data={"username": "dara", "password": "wrong one"})
     assert second.post("/login", data={"username": "dara", "password": PASSWORD}).status_code == 429
-
-
-def test_an_idle_session_ends(app, client, auth, monkeypatch):
-    auth.login_as("officer")
-    assert client.get("/").status_code == 200
-    import registry.auth.session_rules as rules
-
-    later = rules.time.time() + 31 * 60
-    monkeypatch.setattr(rules.time, "time", lambda: later)
-    response = client.get("/beneficiaries/")
-    assert response.status_code == 302 and response.location.startswith("/login?next=")
-    assert client.get("/").status_code == 302
-    event = AuditEvent.select().where(AuditEvent.action == "auth.logout").get()
-    assert '"idle"' in event.detail
-
-
-def test_an_active_session_stays(client, auth, monkeypatch):
-    auth.login_as("officer")
-    import registry.auth.session_rules as rules
-
-    start = rules.time.time()
-    for minutes in (10, 25, 40, 55):  # a request every 15 minutes keeps it alive
-        monkeypatch.setattr(rules.time, "time", lambda m=minutes: start + m * 60)
-        assert client.get("/").status_code == 200
 
 
 @pytest.mark.parametrize("password", ["password123", "Password2026!", "qwertyuiop", "1234567890", "cambodia2025",

@@ -5,6 +5,7 @@ import pytest
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
+from registry.auth.page_sessions import UserSession, open_session
 from registry.users import services
 
 
@@ -57,10 +58,10 @@ def test_update_without_change_writes_no_event(app_ctx):
 
 def test_deactivation_ends_sessions(app_ctx):
     user = services.create_user("dara", "Dara Sok", "officer", "a long password")
-    token = user.session_token
+    open_session(user)
     services.set_active(user, False)
     stored = User.get_by_id(user.id)
-    assert not stored.active and stored.session_token != token
+    assert not stored.active and UserSession.get(UserSession.user == user.id).end_reason == "deactivated"
     assert last_event("user.deactivate").object_id == str(user.id)
     services.set_active(user, True)
     assert User.get_by_id(user.id).active
@@ -68,8 +69,9 @@ def test_deactivation_ends_sessions(app_ctx):
 
 def test_reset_password_changes_hash_and_ends_sessions(app_ctx):
     user = services.create_user("dara", "Dara Sok", "officer", "a long password")
+    open_session(user)
     before = User.get_by_id(user.id)
     services.reset_password(user, "another long password")
     after = User.get_by_id(user.id)
     assert after.password_hash != before.password_hash
-    assert after.session_token != before.session_token
+    assert UserSession.get(UserSession.user == user.id).end_reason == "password_reset"
