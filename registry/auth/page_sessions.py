@@ -87,6 +87,12 @@ def end_user_sessions(user, reason):
             .where((UserSession.user == user.id) & UserSession.ended_at.is_null()).execute())
 
 
+def end_every_session(reason):
+    """End every open page session of every user; return how many were open (after a restore, say)."""
+    return (UserSession.update(ended_at=timeutil.utcnow(), end_reason=reason[:32])
+            .where(UserSession.ended_at.is_null()).execute())
+
+
 def touch(record, now=None):
     """Record a request on an open session, at most once per SEEN_PRECISION."""
     now = now or timeutil.utcnow()

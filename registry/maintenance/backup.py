@@ -15,6 +15,7 @@ from playhouse.migrations import MigrationError
 
 from registry.audit.models import AuditEvent
 from registry.audit.services import record_event
+from registry.auth.page_sessions import UserSession, end_every_session
 from registry.db import migrate, migration_runner
 from registry.maintenance import on_postgres, on_sqlite
 from registry.maintenance.errors import BackupError
@@ -80,6 +81,7 @@ def restore_database(db, path, confirm=None, witness=None):
             started += time.monotonic() - asked  # the time spent answering is not the restore's
         engine.load(db, path)
         applied = _bring_up_to_date(db, path)
+        _end_page_sessions(db)
         warning = tell_witness(db, witness, carried) if witness is not None else None
         outcome = Outcome(path, path.stat().st_size, tables, time.monotonic() - started, applied,
                           [warning] if warning else [])
@@ -178,3 +180,9 @@ def _record(db, action, **detail):
     # Bound to db for the moment: the functions work on any database (a test's), not only the app's.
     with db.bind_ctx([AuditEvent], bind_refs=False, bind_backrefs=False), db.atomic():
         record_event(action, detail=detail)
+
+
+def _end_page_sessions(db):
+    # The backup holds the sessions open when it was taken, some signed out since: none may come back to life.
+    with db.bind_ctx([UserSession], bind_refs=False, bind_backrefs=False), db.atomic():
+        end_every_session("restore")

@@ -1,5 +1,6 @@
 """Server-side page sessions: signing out ends the session itself, not only the cookie; idle time is kept in the database."""
 import json
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -8,8 +9,10 @@ from registry import create_app, timeutil
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.auth.page_sessions import UserSession
+from registry.db import database
+from registry.maintenance.backup import backup_database, restore_database
 from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.conftest import PASSWORD, make_test_config
+from tests.conftest import PASSWORD, TEST_DATABASE_URL, make_test_config
 
 
 class Clock:
@@ -177,3 +180,18 @@ def test_the_api_has_no_page_session(client, create_user, bearer):
     user = create_user("officer", username="dara")
     assert client.get("/api/v1/cohorts", headers=bearer(user)).status_code == 200
     assert UserSession.select().count() == 0
+
+
+@pytest.mark.skipif(not (shutil.which("pg_dump") and shutil.which("pg_restore")) and bool(TEST_DATABASE_URL),
+                    reason="pg_dump and pg_restore are not installed")
+def test_a_restore_does_not_bring_back_a_signed_out_session(app, client, create_user, tmp_path):
+    create_user("admin", username="boss")
+    cookie = sign_in(client, "boss")
+    path = tmp_path / "registry.backup"
+    with app.app_context():
+        backup_database(database.obj, path)  # the session is open in the backup
+    client.post("/logout")
+    with app.app_context():
+        restore_database(database.obj, path)
+    assert replay(app, cookie).status_code == 302
+    assert UserSession.get().end_reason == "restore"
