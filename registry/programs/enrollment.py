@@ -175,7 +175,8 @@ def format_day(day):
 def complete_all_meeting_rule(cohort, on, user):
     """Complete every open enrollment of a cohort whose rule holds; return how many."""
     open_ones = list(Enrollment.admitted().where((Enrollment.cohort == cohort)
-                                                 & Enrollment.status.in_(("enrolled", "active"))))
+                                                 & Enrollment.status.in_(("enrolled", "active")))
+                     .order_by(Enrollment.id))  # one order, as every writer of several rows
     completed = 0
     for enrollment in open_ones:
         if rule_holds(enrollment, on):
