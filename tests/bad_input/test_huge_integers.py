@@ -61,3 +61,10 @@ def test_the_report_refuses_a_program_that_is_no_record_number_instead_of_droppi
 def test_an_empty_filter_is_no_filter(client, auth):
     auth.login_as("officer")
     assert client.get("/follow-ups/", query_string={"program": "", "officer": " "}).status_code == 200
+
+
+@pytest.mark.parametrize("number", HUGE + ["3x"])
+def test_the_api_report_refuses_a_program_that_is_no_record_number(api, number):
+    response = api("admin").get("/api/v1/reports/indicators",
+                                query_string={"start": "2026-01-01", "end": "2026-03-31", "program": number})
+    assert response.status_code == 400 and set(response.get_json()["fields"]) == {"program"}
