@@ -94,7 +94,6 @@ def test_opposite_orders_at_once_save_every_sheet_whole(app, bearer, create_user
     assert final in ({("present",)}, {("absent",)}, {("late",)}), final  # one whole sheet, never a mix
 
 
-
 def _lock_waiters(conn):
     """How many connections of the test database wait for a row or table lock."""
     with conn.cursor() as cur:
