@@ -40,6 +40,16 @@ def is_postgres():
     return not isinstance(database.obj, SqliteDatabase)
 
 
+def locked(query, strength="FOR UPDATE"):
+    """The query taking row locks until the transaction ends: SELECT ... FOR UPDATE on PostgreSQL.
+
+    On SQLite the query is left as it is: its write transactions begin IMMEDIATE (open_database), so a
+    second writer already waits at its BEGIN. A strength of "FOR NO KEY UPDATE" lets foreign-key checks
+    of other writers (which take KEY SHARE) go on while the rows are held.
+    """
+    return query.for_update(strength) if is_postgres() else query
+
+
 def migration_runner(db=None):
     """Return peewee's migration runner over registry/migrations."""
     return Runner(db or database.obj, directory=str(MIGRATIONS_DIR))

@@ -1,5 +1,10 @@
-"""URL converters: record ids in URLs stay within the databases' integer range."""
+"""Record ids in URLs and query strings stay within the databases' integer range."""
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
+
+from registry.api.errors import ApiError
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite refuses beyond 2**63 - 1 with an error, not a 404
 
@@ -40,3 +45,34 @@ def record_id(text):
     if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and int(text) <= MAX_ID:
         return int(text)
     return None
+
+
+
+class BadParameter(BadRequest):
+    """A query parameter that is not what the page reads: 400, and the error page says which and why."""
+
+
+def id_arg(name):
+    """The record id of a query-string filter (?program=3): None when absent or blank.
+
+    Anything else (10**20, "²", "3x") is refused with a 400 naming the parameter (JSON under /api/):
+    a number past 64 bits used to reach SQLite, which refuses it with an error (a 500).
+    """
+    return _checked_id(name, request.args.get(name, ""))
+
+
+def id_args(name):
+    """The record ids of a repeated query-string filter (?program=3&program=5), each read as id_arg reads one."""
+    return [value for value in (_checked_id(name, raw) for raw in request.args.getlist(name)) if value is not None]
+
+
+def _checked_id(name, raw):
+    if not raw.strip():
+        return None
+    value = record_id(raw)
+    if value is None:
+        message = _("Give %(name)s as a record number, at most %(max)d.", name=name, max=MAX_ID)
+        if request.path.startswith("/api/"):
+            raise ApiError(400, message, {name: message})
+        raise BadParameter(message)
+    return value

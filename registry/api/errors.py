@@ -2,6 +2,8 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
+from registry.surrogates import surrogate_path
+
 
 class ApiError(Exception):
     """An answer other than success: 400 malformed, 403, 404, 409 conflict, 422 invalid."""
@@ -22,13 +24,17 @@ def invalid(message, field):
 
 
 def json_object():
-    """The request's JSON object; 400 when the body is not one."""
+    """The request's JSON object; 400 when the body is not one, or holds a lone surrogate (naming where)."""
     try:
         body = request.get_json(silent=True) if request.is_json else None
     except RecursionError:  # JSON nested thousands deep: malformed for us, not a crash
         body = None
     if not isinstance(body, dict):
         raise ApiError(400, _("Send a JSON object, with the header Content-Type: application/json."))
+    field = surrogate_path(body)
+    if field is not None:  # "\ud800" is valid JSON but not text: no database can store it
+        message = _("Not valid text: remove the lone surrogate (a \\ud800 to \\udfff escape).")
+        raise ApiError(400, _("%(field)s holds a character that is not text.", field=field), {field: message})
     return body
 
 

@@ -10,8 +10,8 @@ from registry.beneficiaries.duplicates import REASONS
 from registry.programs.models import MARKS
 
 ERRORS = {
-    400: "Malformed: not a JSON object, a bad query parameter, or an Idempotency-Key that is not 1 to 255 "
-         "printable ASCII characters.",
+    400: "Malformed: not a JSON object, text holding a lone surrogate (\\ud800 to \\udfff; `fields` names where), "
+         "a bad query parameter, or an Idempotency-Key that is not 1 to 255 printable ASCII characters.",
     401: "No token, or a token that is unknown, revoked or of a deactivated account.",
     403: "The token's role may not do this, or the record's province is outside its scope.",
     404: "No such record within the token's provinces.",

@@ -9,7 +9,7 @@ from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
 from registry.reports.service import report_for_user
-from registry.routing import record_id
+from registry.routing import id_args
 
 bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)
 
@@ -32,13 +32,11 @@ def indicators():
             raise _bad(_("Give %(name)s as YYYY-MM-DD.", name=name), name) from None
     if dates["end"] < dates["start"]:
         raise _bad(_("The period ends before it starts."), "end")
-    programs = request.args.getlist("program")
-    if any(record_id(p) is None for p in programs):
-        raise _bad(_("A program is given by its number."), "program")
+    programs = id_args("program")  # 400 naming it for anything but a record number
     provinces = [p.zfill(2) for p in request.args.getlist("province") if p]
     if any(not (p.isascii() and p.isdigit()) or len(p) != 2 for p in provinces):
         raise _bad(_("A province is given by its code, e.g. 02."), "province")
-    report = report_for_user(Period(dates["start"], dates["end"], ""), [record_id(p) for p in programs], provinces)
+    report = report_for_user(Period(dates["start"], dates["end"], ""), programs, provinces)
     keys = ("code", "title", "title_km", "kind", "numerator", "denominator", "value", "disaggregations")
     return jsonify({"start": dates["start"].isoformat(), "end": dates["end"].isoformat(),
                     "indicators": [{k: i[k] for k in keys} for i in report["indicators"]]})

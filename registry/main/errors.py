@@ -3,6 +3,8 @@ from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
+from registry.routing import BadParameter
+
 MESSAGES = {
     401: (_l("Sign in"), _l("Send a valid API token: Authorization: Bearer <token>. Create one on your account "
                            "page.")),
@@ -30,3 +32,5 @@ def init_app(app):
     for code, (title, text) in MESSAGES.items():
         app.register_error_handler(code, lambda error, c=code, t=title, x=text: _render(c, t, x))
     app.register_error_handler(CSRFError, lambda error: _render(400, *CSRF_MESSAGE))
+    # A query parameter the page cannot read: the page says which one and why.
+    app.register_error_handler(BadParameter, lambda error: _render(400, MESSAGES[400][0], error.description))

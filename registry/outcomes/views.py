@@ -15,6 +15,7 @@ from registry.outcomes.forms import DeleteFollowUpForm, FollowUpCorrectionForm, 
 from registry.outcomes.models import ExchangeRate
 from registry.paging import paginated
 from registry.programs.models import Cohort, Enrollment, Program
+from registry.routing import id_arg
 
 bp = guard_blueprint(Blueprint("outcomes", __name__, url_prefix="/follow-ups"), ADMIN, OFFICER)
 
@@ -23,8 +24,8 @@ bp = guard_blueprint(Blueprint("outcomes", __name__, url_prefix="/follow-ups"), 
 def due():
     """Follow-ups due this week, this month, or overdue, with filters; the view is audited (phones are shown)."""
     args = request.args
-    filters = {"province": args.get("province") or None, "program": args.get("program", type=int),
-               "officer": args.get("officer", type=int), "bucket": args.get("bucket") or None}
+    filters = {"province": args.get("province") or None, "program": id_arg("program"),
+               "officer": id_arg("officer"), "bucket": args.get("bucket") or None}
     pages = paginated(queries.due_list(**filters), 50)
     shown = list(pages.get_object_list())
     record_event("follow_up.due_list", user=current_user._get_current_object(), detail={

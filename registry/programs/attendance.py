@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import JOIN, Case, fn
 
 from registry.audit.services import record_event
-from registry.db import database
+from registry.db import database, locked
 from registry.programs.cover import check_covered
 from registry.programs.models import ATTENDED, MARKS, Attendance, Enrollment, EnrollmentChange, TrainingSession
 from registry.programs.services import TrainingError
@@ -67,37 +67,49 @@ def is_open_on(enrollment, day):
 def record_attendance(session, marks, user, today=None):
     """Save a session's marks ({enrollment id: status}) in one transaction; return the corrections.
 
-    Two people saving the same session at once end with one mark per person (the last saved):
-    the marks are upserted on (enrollment, session). Enrolled people marked present become active.
+    Two people saving the same session at once save one after the other, whole sheet by whole sheet (the last
+    saved wins): the session's row is locked first, then the marks are upserted on (enrollment, session) in
+    the order of the enrollment ids. Enrolled people marked present become active.
     :raise TrainingError: a cancelled or future session, an unknown mark or a person not in it
         (OutsideCover: a person of a province the user does not cover; their marks are read-only for them).
     """
-    if TrainingSession.get_by_id(session.id).cancelled:  # read now: the page may be older than a cancellation
-        raise TrainingError(_l("This session is cancelled."))
     if session.held_on > (today or date.today()):
         raise TrainingError(_l("This session has not taken place yet."))
     if any(status not in MARKS for status in marks.values()):
         raise TrainingError(_l("A mark must be present, late, excused or absent."))
-    enrollments = {e.id: e for e in Enrollment.select().where(Enrollment.cohort == session.cohort_id)}
-    if any(eid not in enrollments or not is_open_on(enrollments[eid], session.held_on) for eid in marks):
-        raise TrainingError(_l("Someone marked is not enrolled in this cohort on the session's date."))
-    check_covered(user, list(marks))
     with database.atomic():
+        _lock_session(session)
+        enrollments = {e.id: e for e in Enrollment.select().where(Enrollment.cohort == session.cohort_id)}
+        if any(eid not in enrollments or not is_open_on(enrollments[eid], session.held_on) for eid in marks):
+            raise TrainingError(_l("Someone marked is not enrolled in this cohort on the session's date."))
+        check_covered(user, list(marks))
         before = dict(Attendance.select(Attendance.enrollment, Attendance.status)
                       .where(Attendance.session == session).tuples())
         _upsert(session, marks, user)
         corrections = {eid: [before[eid], s] for eid, s in marks.items() if eid in before and before[eid] != s}
-        _activate(session, [enrollments[e] for e, s in marks.items() if s in ATTENDED], user)
+        _activate(session, [e for e, s in marks.items() if s in ATTENDED], user)
         record_event("attendance.record", obj=session, user=user, detail={
             "cohort": session.cohort_id, "on": session.held_on, "marks": len(marks),
             "corrections": {str(e): c for e, c in corrections.items()}})
     return corrections
 
 
+def _lock_session(session):
+    """Hold the session's row until the transaction ends, so that saves of one session run one after the other.
+
+    Without it, two saves of the same people in opposite orders each locked the attendance rows the
+    other needed next: a deadlock on PostgreSQL. Read under the lock, a cancellation made since the
+    page was opened refuses the marks.
+    """
+    if locked(TrainingSession.select().where(TrainingSession.id == session.id)).get().cancelled:
+        raise TrainingError(_l("This session is cancelled."))
+
+
 def _upsert(session, marks, user):
+    """Insert or correct the marks, in the order of the enrollment ids (rows are locked in that order)."""
     now = utcnow()
-    rows = [{"enrollment": eid, "session": session.id, "status": status, "recorded_by": user.id, "recorded_at": now}
-            for eid, status in marks.items()]
+    rows = [{"enrollment": eid, "session": session.id, "status": marks[eid], "recorded_by": user.id,
+             "recorded_at": now} for eid in sorted(marks)]
     for start in range(0, len(rows), 500):
         (Attendance.insert_many(rows[start:start + 500])
          .on_conflict(conflict_target=[Attendance.enrollment, Attendance.session],
@@ -106,12 +118,19 @@ def _upsert(session, marks, user):
 
 
 def _activate(session, attended, user):
-    """Enrolled people who attend become active, dated the session's day."""
-    starting = [e for e in attended if e.status == "enrolled"]
+    """Enrolled people who attend (enrollment ids) become active, dated the session's day.
+
+    Their rows are locked in id order and read again first: saves of two sessions of one cohort may
+    activate the same people at once, and only the first one records the change.
+    """
+    if not attended:
+        return
+    waiting = (Enrollment.select(Enrollment.id).where(Enrollment.id.in_(attended) & (Enrollment.status == "enrolled"))
+               .order_by(Enrollment.id).tuples())
+    starting = [eid for (eid,) in locked(waiting, "FOR NO KEY UPDATE")]
     if not starting:
         return
-    ids = [e.id for e in starting]
-    Enrollment.update(status="active", status_on=session.held_on).where(Enrollment.id.in_(ids)).execute()
+    Enrollment.update(status="active", status_on=session.held_on).where(Enrollment.id.in_(starting)).execute()
     EnrollmentChange.insert_many([
-        {"enrollment": e.id, "from_status": "enrolled", "to_status": "active", "changed_on": session.held_on,
-         "changed_by": user.id} for e in starting]).execute()
+        {"enrollment": eid, "from_status": "enrolled", "to_status": "active", "changed_on": session.held_on,
+         "changed_by": user.id} for eid in starting]).execute()

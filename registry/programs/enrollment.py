@@ -184,7 +184,8 @@ def complete_all_meeting_rule(cohort, on, user):
     People of a province the user does not cover are left as they are: their enrollment is read-only for them.
     """
     open_ones = list(Enrollment.admitted().where((Enrollment.cohort == cohort)
-                                                 & Enrollment.status.in_(("enrolled", "active"))))
+                                                 & Enrollment.status.in_(("enrolled", "active")))
+                     .order_by(Enrollment.id))  # one order, as every writer of several rows
     outside = uncovered(user, [e.id for e in open_ones])
     open_ones = [e for e in open_ones if e.id not in outside]
     completed = 0

@@ -74,7 +74,8 @@ def save_cohort(cohort, values, trainer_ids, user):
 
 
 def _set_trainers(cohort, trainer_ids):
-    trainers = list(User.select(User.id).where(User.id.in_(list(trainer_ids) or [0]) & (User.role == TRAINER)))
+    trainers = list(User.select(User.id).where(User.id.in_(list(trainer_ids) or [0]) & (User.role == TRAINER))
+                    .order_by(User.id))  # rows written in one order (the cohort's row, saved first, is held)
     CohortTrainer.delete().where(CohortTrainer.cohort == cohort).execute()
     if trainers:
         CohortTrainer.insert_many([(cohort.id, t.id) for t in trainers],

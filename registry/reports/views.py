@@ -24,7 +24,7 @@ from registry.reports.periods import fiscal_year_of, parse_period
 from registry.reports.service import report_for_user, scoped_provinces
 from registry.reports.trace import traced_changes
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
-from registry.routing import record_id
+from registry.routing import id_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
@@ -50,7 +50,7 @@ def _chosen():
     """(period choice, Period or None, error, programs, provinces) from the page's query string."""
     args = request.args
     chosen = args.get("period") or f"FY{fiscal_year_of(date.today())}-Q1"
-    programs = [record_id(p) for p in args.getlist("program") if record_id(p) is not None]
+    programs = id_args("program")  # a number no program has is refused, never dropped: the report is not wider
     provinces = [p for p in args.getlist("province") if p]
     try:
         return chosen, parse_period("" if chosen == "custom" else chosen, _date_arg("start"), _date_arg("end")), \

@@ -66,3 +66,40 @@ def importer(database_url, app, create_user):
         return client
 
     return make
+
+
+@pytest.fixture
+def world(app, api, completer, create_beneficiary):
+    """{URL argument: a value naming a real record} for every kind of record a route takes, and an admin's API client.
+
+    A completed training (program, cohort, session, enrollment, participant), a follow-up of it, and a
+    second participant: enough for every route to reach its body or its filters instead of a 404.
+    """
+    from datetime import date, timedelta
+
+    from registry.outcomes.models import FollowUp
+    from registry.programs.models import TrainingSession
+    from registry.reports.models import Indicator
+
+    enrollment = completer(date.today() - timedelta(days=100))
+    admin = api("admin")
+    with app.app_context():
+        cohort = enrollment.cohort
+        code = enrollment.beneficiary.code
+        session = TrainingSession.get(TrainingSession.cohort == cohort)
+        indicator = Indicator.select().first()
+    follow_up = admin.post(f"/api/v1/beneficiaries/{code}/follow-ups",
+                           json={"on": date.today().isoformat(), "reached": False, "method": "phone"})
+    assert follow_up.status_code == 201, follow_up.get_json()
+    create_beneficiary(given_name="Dara", family_name="Chea", date_of_birth=date(1990, 5, 1))
+    values = {"code": code, "cohort_id": cohort.id, "session_id": session.id, "enrollment_id": enrollment.id,
+              "program_id": cohort.program_id, "follow_up_id": follow_up.get_json()["id"],
+              "user_id": admin.user.id, "indicator_id": indicator.id if indicator else 1}
+    with app.app_context():
+        assert FollowUp.select().count() == 1
+    return values, admin
+
+
+def url_of(rule, values):
+    """The rule's URL with the world's values for its arguments (1 for the records the world has none of)."""
+    return rule.build({arg: values.get(arg, 1) for arg in rule.arguments}, append_unknown=False)[1]
