@@ -3,10 +3,9 @@
 It fills a fresh database with N synthetic participants (registry.synthetic.people.People: common
 Cambodian names, Khmer spellings for about half), times find_duplicates on perturbed copies and on
 new people, then times both phases of an import of a generated .xlsx, and prints a Markdown table
-for docs/performance.md.
-Run from the repository root:
+for docs/performance.md. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/bench_participants.py [--participants 10000] [--import-rows 1000]
+    python -m bench.participants [--participants 10000] [--import-rows 1000]
         [--checks 200] [--database-url URL] [--seed 1]
 
 Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
@@ -18,29 +17,24 @@ import json
 import os
 import platform
 import random
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import psycopg2
+from openpyxl import Workbook
 
-import psycopg2  # noqa: E402  (the imports below need the path above)
-from openpyxl import Workbook  # noqa: E402
-
-from registry import create_app  # noqa: E402
-from registry.beneficiaries.duplicates import find_duplicates  # noqa: E402
-from registry.beneficiaries.import_columns import HEADERS  # noqa: E402
-from registry.beneficiaries.importing import check_job, create_job, import_job  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database, is_postgres, migrate  # noqa: E402
-from registry.synthetic.duplicates import misspell  # noqa: E402
-from registry.synthetic.people import People  # noqa: E402  (also imported from here by the other scripts)
-from registry.synthetic.register import insert_values  # noqa: E402
-from registry.synthetic.vocabulary import FAMILY_NAMES  # noqa: E402, F401  (scripts/loadtest.py imports it from here)
-from registry.users.services import create_user  # noqa: E402
+from registry import create_app
+from registry.beneficiaries.duplicates import find_duplicates
+from registry.beneficiaries.import_columns import HEADERS
+from registry.beneficiaries.importing import check_job, create_job, import_job
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database, is_postgres, migrate
+from registry.synthetic.duplicates import misspell
+from registry.synthetic.people import People
+from registry.synthetic.register import insert_values
+from registry.users.services import create_user
 
 
 def parse_args(argv=None):

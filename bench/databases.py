@@ -1,6 +1,6 @@
-"""The load test's own access to its database, PostgreSQL or SQLite: create, drop, connect, query.
+"""A run's own database, PostgreSQL or SQLite: create, drop, connect, query (the load test and bench.national).
 
-The checks read the database directly with the DB-API (psycopg2 or sqlite3), never through the app,
+The load test's checks read the database directly with the DB-API (psycopg2 or sqlite3), never through the app,
 so that what they find is what is stored. Queries are written with %s placeholders; a list parameter
 fills `IN %s`.
 """
@@ -40,7 +40,8 @@ def refuse(url):
     return None
 
 
-def _admin_connection(url):
+def admin_connection(url):
+    """An autocommit connection to the maintenance database (postgres) of url's server."""
     conn = psycopg2.connect(url, dbname="postgres")
     conn.autocommit = True
     return conn
@@ -57,7 +58,7 @@ def drop_database(url):
         for path in _sqlite_files(url):
             path.unlink(missing_ok=True)
         return
-    conn = _admin_connection(url)
+    conn = admin_connection(url)
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
     conn.close()
@@ -69,7 +70,7 @@ def recreate_database(url):
     if is_sqlite(url):
         sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         return
-    conn = _admin_connection(url)
+    conn = admin_connection(url)
     with conn.cursor() as cur:
         cur.execute(f'CREATE DATABASE "{database_name(url)}"')
     conn.close()

@@ -7,7 +7,7 @@ rendering the cohort grid and the cohort page. It also counts the SQL statements
 for a cohort of 10 and one of N, to show they do not grow with the number of people. It prints a
 Markdown table for docs/performance.md. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/bench_training.py [--people 40] [--sessions 60] [--repeat 200]
+    python -m bench.training [--people 40] [--sessions 60] [--repeat 200]
         [--database-url URL] [--seed 1]
 
 Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
@@ -21,21 +21,18 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+from registry import create_app
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database, migrate
+from registry.programs.attendance import record_attendance
+from registry.programs.enrollment import enroll
+from registry.programs.models import MARKS, Attendance, Cohort, Enrollment, TrainingSession
+from registry.programs.services import add_session, save_cohort, save_program
+from registry.synthetic.people import People
+from registry.users.services import create_user
 
-from bench_participants import People, bench_database, database_kind, generate, percentile  # noqa: E402
-
-from registry import create_app  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database, migrate  # noqa: E402
-from registry.programs.attendance import record_attendance  # noqa: E402
-from registry.programs.enrollment import enroll  # noqa: E402
-from registry.programs.models import MARKS, Attendance, Cohort, Enrollment, TrainingSession  # noqa: E402
-from registry.programs.services import add_session, save_cohort, save_program  # noqa: E402
-from registry.users.services import create_user  # noqa: E402
+from bench.participants import bench_database, database_kind, generate, percentile
 
 PASSWORD = "bench-password-1"
 PROVINCE = "02"
