@@ -5,6 +5,7 @@ for its --help, so that a moved or renamed module, or an import that only worked
 sys.path, shows here rather than at the next benchmark run.
 """
 import importlib
+import os
 import pkgutil
 import re
 from pathlib import Path
@@ -41,3 +42,11 @@ def test_command_answers_help(name, capsys):
         module.main(["--help"])
     assert stopped.value.code == 0
     assert capsys.readouterr().out.startswith("usage:")
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="the benchmark's PostgreSQL maintenance queries")
+def test_national_benchmark_reaches_the_postgresql_maintenance_database():
+    from bench import national
+
+    # Where the cached registry_bench_* databases are looked up, created from a template and dropped.
+    assert national.pg_execute(os.environ["TEST_DATABASE_URL"], "SELECT current_database()") == [("postgres",)]
