@@ -40,11 +40,16 @@ def refuse(url):
     return None
 
 
-def admin_connection(url):
-    """An autocommit connection to the maintenance database (postgres) of url's server."""
+def server_execute(url, statement, params=()):
+    """Run a statement on the maintenance database (postgres) of url's server, autocommit; return its rows, if any."""
     conn = psycopg2.connect(url, dbname="postgres")
     conn.autocommit = True
-    return conn
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall() if cur.description else []
+    finally:
+        conn.close()
 
 
 def _sqlite_files(url):
@@ -58,10 +63,7 @@ def drop_database(url):
         for path in _sqlite_files(url):
             path.unlink(missing_ok=True)
         return
-    conn = admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
-    conn.close()
+    server_execute(url, f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
 
 
 def recreate_database(url):
@@ -70,10 +72,7 @@ def recreate_database(url):
     if is_sqlite(url):
         sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         return
-    conn = admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{database_name(url)}"')
-    conn.close()
+    server_execute(url, f'CREATE DATABASE "{database_name(url)}"')
 
 
 def connect(url):

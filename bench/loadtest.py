@@ -80,14 +80,14 @@ from registry.beneficiaries.importing import STALE_AFTER
 from registry.beneficiaries.models import Beneficiary
 from registry.db import database
 from registry.programs.models import MARKS, Enrollment, EnrollmentChange, TrainingSession
-from registry.programs.services import add_session, save_cohort, save_program
+from registry.programs.services import save_program
 from registry.synthetic.people import People
 from registry.users.services import create_user
 
 from bench import ROOT
 from bench.databases import connect, database_name, drop_database, fetch, is_sqlite, recreate_database, refuse
 from bench.participants import generate, import_sheet, percentile
-from bench.training import PROVINCE, past_weekdays
+from bench.training import cohort_with_sessions, past_weekdays
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/registry_load"
 HOST = "127.0.0.1"
@@ -168,11 +168,7 @@ class Cast:
 
 def make_cohort(program, name, days, members, trainer, admin):
     """A cohort with a session on each day (through the services) and its members enrolled in bulk."""
-    values = {"program": program, "name": name, "venue": "Centre", "province": PROVINCE, "start_on": days[0],
-              "end_on": days[-1], "capacity": len(members)}
-    cohort = save_cohort(None, values, [trainer.id], admin)
-    for day in days:
-        add_session(cohort, day, Decimal("3"), admin)
+    cohort = cohort_with_sessions(program, name, days, len(members), trainer, admin)
     # enroll() one by one costs five statements a person; these rows are what it would write.
     Enrollment.insert_many([{"beneficiary": b.id, "cohort": cohort.id, "requested_on": days[0], "enrolled_on": days[0],
                              "status": "enrolled", "status_on": days[0]} for b in members]).execute()

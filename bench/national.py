@@ -65,7 +65,8 @@ from registry.programs.attendance import is_open_on
 from registry.programs.models import Attendance, Cohort, CohortTrainer, Enrollment, TrainingSession
 from registry.synthetic.people import People
 
-from bench import ROOT, databases, reports, serving
+from bench import ROOT, reports, serving
+from bench.databases import drop_database, recreate_database, server_execute
 from bench.participants import database_kind, probes, time_checks
 from bench.serving import OFFICER, sign_in
 from bench.training import QueryCounter, bench_config, counted, fetch, post_marks, rotated_marks, saved_marks, timed
@@ -177,17 +178,6 @@ def pg_url(base, name):
     return urlunsplit(urlsplit(base)._replace(path="/" + name))
 
 
-def pg_execute(base, statement, params=()):
-    """Run a statement on the server's maintenance database (autocommit); return its rows, if any."""
-    conn = databases.admin_connection(base)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement, params)
-            return cur.fetchall() if cur.description else []
-    finally:
-        conn.close()
-
-
 @contextmanager
 def sqlite_database(n, args):
     """The URL of a fresh copy of the cached SQLite registry of n participants (built if missing)."""
@@ -220,22 +210,22 @@ def postgres_database(n, args):
     mark = fingerprint(n, args.seed)
     upgraded = []
     if args.no_cache:
-        databases.recreate_database(pg_url(base, work))
+        recreate_database(pg_url(base, work))
         generate(pg_url(base, work), n, args.seed)
     else:
-        found = pg_execute(base, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                           (cache,))
+        found = server_execute(base, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                               (cache,))
         if args.fresh or not found or found[0][0] != mark:
-            databases.recreate_database(pg_url(base, cache))
+            recreate_database(pg_url(base, cache))
             generate(pg_url(base, cache), n, args.seed)
-            pg_execute(base, f"COMMENT ON DATABASE \"{cache}\" IS '{mark}'")
+            server_execute(base, f"COMMENT ON DATABASE \"{cache}\" IS '{mark}'")
         upgraded = upgrade(pg_url(base, cache))
-        databases.drop_database(pg_url(base, work))
-        pg_execute(base, f'CREATE DATABASE "{work}" TEMPLATE "{cache}"')
+        drop_database(pg_url(base, work))
+        server_execute(base, f'CREATE DATABASE "{work}" TEMPLATE "{cache}"')
     try:
         yield pg_url(base, work), upgraded
     finally:
-        databases.drop_database(pg_url(base, work))
+        drop_database(pg_url(base, work))
 
 
 def drop_caches(args):
@@ -244,10 +234,10 @@ def drop_caches(args):
         log(f"Deleting {path}")
         path.unlink()
     if "postgresql" in args.databases:
-        for (name,) in pg_execute(args.database_url_base, "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                  (PREFIX.replace("_", r"\_") + "%",)):
+        for (name,) in server_execute(args.database_url_base, "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      (PREFIX.replace("_", r"\_") + "%",)):
             log(f"Dropping the database {name}")
-            databases.drop_database(pg_url(args.database_url_base, name))
+            drop_database(pg_url(args.database_url_base, name))
 
 
 # --- What the requests ask for -------------------------------------------------------------------------------

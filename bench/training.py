@@ -96,13 +96,19 @@ def new_participants(count, people, user):
     return list(Beneficiary.select().order_by(Beneficiary.id.desc()).limit(count))
 
 
-def make_cohort(program, name, days, members, trainer, admin):
-    """A cohort with a session on each day and the members enrolled from its first day."""
+def cohort_with_sessions(program, name, days, capacity, trainer, admin):
+    """A cohort in PROVINCE with its trainer and a 3-hour session on each day, through the services."""
     values = {"program": program, "name": name, "venue": "Centre", "province": PROVINCE, "start_on": days[0],
-              "end_on": days[-1], "capacity": len(members)}
+              "end_on": days[-1], "capacity": capacity}
     cohort = save_cohort(None, values, [trainer.id], admin)
     for day in days:
         add_session(cohort, day, Decimal("3"), admin)
+    return cohort
+
+
+def make_cohort(program, name, days, members, trainer, admin):
+    """A cohort with a session on each day and the members enrolled from its first day."""
+    cohort = cohort_with_sessions(program, name, days, len(members), trainer, admin)
     for beneficiary in members:
         enroll(cohort, beneficiary, days[0], admin)
     return cohort

@@ -45,8 +45,8 @@ def test_command_answers_help(name, capsys):
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="the benchmark's PostgreSQL maintenance queries")
-def test_national_benchmark_reaches_the_postgresql_maintenance_database():
-    from bench import national
+def test_benchmarks_reach_the_postgresql_maintenance_database():
+    from bench import databases
 
-    # Where the cached registry_bench_* databases are looked up, created from a template and dropped.
-    assert national.pg_execute(os.environ["TEST_DATABASE_URL"], "SELECT current_database()") == [("postgres",)]
+    # Where the national benchmark looks up its cached registry_bench_* databases, copies and drops them.
+    assert databases.server_execute(os.environ["TEST_DATABASE_URL"], "SELECT current_database()") == [("postgres",)]
