@@ -37,14 +37,19 @@ from registry.synthetic.register import insert_values
 from registry.users.services import create_user
 
 
+def database_options(parser):
+    """The options of a benchmark on one database: --database-url (see bench_database()) and --seed."""
+    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+
+
 def parse_args(argv=None):
     """The command-line options."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=10_000, help="records generated (default 10000)")
     parser.add_argument("--import-rows", type=int, default=1000, help="rows of the imported sheet (default 1000)")
     parser.add_argument("--checks", type=int, default=200, help="duplicate-check probes (default 200)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if min(args.participants, args.import_rows, args.checks) < 1 or args.checks // 2 > args.participants:
         parser.error("every count must be at least 1, and --checks at most twice --participants.")

@@ -36,7 +36,7 @@ from registry.reports.workbook import _tracking, indicator_workbook
 from registry.synthetic.bulk import bulk
 from registry.synthetic.generate import MINIMUM, generate
 
-from bench.participants import bench_database, database_kind, percentile
+from bench.participants import bench_database, database_kind, database_options, percentile
 
 AS_OF = date(2026, 9, 30)  # the data as it stands when FY2026 closes
 REPORT_YEAR = 2026
@@ -48,8 +48,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100_000, help="participants generated (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the report and workbook (default 3)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if args.participants < MINIMUM or args.repeat < 1:
         parser.error(f"--participants must be at least {MINIMUM}, --repeat at least 1.")

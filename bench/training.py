@@ -32,7 +32,7 @@ from registry.programs.services import add_session, save_cohort, save_program
 from registry.synthetic.people import People
 from registry.users.services import create_user
 
-from bench.participants import bench_database, database_kind, generate, percentile
+from bench.participants import bench_database, database_kind, database_options, generate, percentile
 
 PASSWORD = "bench-password-1"
 PROVINCE = "02"
@@ -48,8 +48,7 @@ def parse_args(argv=None):
     parser.add_argument("--people", type=int, default=40, help="participants of the measured cohort (default 40)")
     parser.add_argument("--sessions", type=int, default=60, help="sessions of the measured cohort (default 60)")
     parser.add_argument("--repeat", type=int, default=200, help="timed runs of each measure (default 200)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if min(args.people, args.sessions, args.repeat) < 1:
         parser.error("every count must be at least 1.")
