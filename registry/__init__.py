@@ -30,6 +30,7 @@ def create_app(test_config=None):
     db.init_app(app)
     _init_extensions(app)
     _register_blueprints(app)
+    _connect_features(app)
     _register_commands(app)
     api.init_app(app)
     audit.init_app(app)
@@ -90,6 +91,20 @@ def _register_blueprints(app):
                beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
                attendance_bp, signin_bp, outcomes_bp, reports_bp, indicators_bp):
         app.register_blueprint(bp)
+
+
+def _connect_features(app):
+    """Let features take part in others' work, in an order written here rather than left to import lines."""
+    from registry import outcomes
+    from registry.beneficiaries import merging, profile_sections
+    from registry.outcomes.hooks import FOLLOW_UPS, TIMELINE
+    from registry.programs.merge_step import ENROLLMENTS
+    from registry.programs.profile_section import TRAINING
+
+    # Follow-ups follow their enrollments: on a merge and on its undo, enrollments move first.
+    merging.init_app(app, steps=(ENROLLMENTS, FOLLOW_UPS))
+    profile_sections.init_app(app, sections=(TRAINING, TIMELINE))
+    outcomes.init_app(app)
 
 
 def _register_commands(app):

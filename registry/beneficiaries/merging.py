@@ -1,7 +1,8 @@
 """Merging two records of the same person, and undoing it.
 
 Other features own rows that point to a participant (enrollments, attendance, follow-ups).
-They take part in a merge by registering a MergeStep; beneficiaries never imports them.
+They take part in a merge with a MergeStep, which the app factory declares in order (init_app);
+beneficiaries never imports them.
 
 A merged record always points at its final survivor, a record that is not itself merged: merging a
 record that others were merged into re-points them to the new survivor. So the person a row counts
@@ -21,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 
 from registry.audit.services import record_event
 from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
+from registry.beneficiaries.declared import declare, declared
 from registry.beneficiaries.duplicates import search_keys
 from registry.beneficiaries.services import EDITABLE, BeneficiaryError, editable_values
 from registry.db import database, is_postgres
@@ -36,7 +38,8 @@ class MergeStep:
     """How one feature moves its rows: move(survivor, duplicate) -> (undo data, conflicts); rows(undo data) -> the
     ids of the rows it moved; undo(undo data, giveback) moves the giveback's rows back to the duplicate.
 
-    Undo runs the steps in the order they were registered, so a step may follow the rows of the steps before it.
+    Undo runs the steps in their declared order too, so a step may follow the rows of the steps before it.
+    The name keys the step's data in a merge's stored detail: a merge made before is undone by the step of its name.
     """
 
     name: str
@@ -54,13 +57,17 @@ class Giveback:
     rows: tuple
 
 
-MERGE_STEPS = []
+STEPS_KEY = "registry.merge_steps"  # where init_app keeps an app's steps, in app.extensions
 
 
-def register_merge_step(step):
-    """Let a feature move its rows when two participants are merged."""
-    if all(s.name != step.name for s in MERGE_STEPS):
-        MERGE_STEPS.append(step)
+def init_app(app, steps):
+    """Declare the steps by which other features move their rows in a merge, in the order merges and undos run them."""
+    declare(app, STEPS_KEY, steps)
+
+
+def merge_steps():
+    """The current app's merge steps, in their declared order."""
+    return declared(STEPS_KEY)
 
 
 def merge_preview(survivor, duplicate):
@@ -103,7 +110,7 @@ def merge_beneficiaries(survivor, duplicate, user):
             raise BeneficiaryError(_l("One of these records is already merged into another."))
         filled = _fill_blanks(survivor, duplicate)
         moved, conflicts = {}, []
-        for step in MERGE_STEPS:
+        for step in merge_steps():
             moved[step.name], step_conflicts = step.move(survivor, duplicate)
             conflicts.extend(step_conflicts)
         repointed = _repoint(duplicate, survivor)
@@ -188,7 +195,7 @@ def _give_back(merge, detail, duplicate, holders):
     """Move back to the duplicate what the merge took and no undo gave back since, from wherever it is among
     holders; note it in the later merges that carried it on. Return the ids of the records re-pointed back."""
     given = {}
-    for step in MERGE_STEPS:
+    for step in merge_steps():
         if step.name in detail["moved"]:
             data = detail["moved"][step.name]
             given[step.name] = _still_ours(step.rows(data), detail, step.name)
@@ -211,7 +218,7 @@ def _note_given_back(merge, given):
 
     They carried them on along the chain; from now on they are the restored duplicate's, not theirs to give.
     """
-    steps = {step.name: step for step in MERGE_STEPS}
+    steps = {step.name: step for step in merge_steps()}
     for later in BeneficiaryMerge.select().where((BeneficiaryMerge.id > merge.id)
                                                  & BeneficiaryMerge.undone_at.is_null()):
         detail = json.loads(later.detail)

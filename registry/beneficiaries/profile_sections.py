@@ -1,12 +1,14 @@
 """Sections that other features add to a participant's profile (training, follow-ups...).
 
-beneficiaries never imports them: each feature registers a template and a function that
-gives that template its values for one participant.
+beneficiaries never imports them: each feature offers a template and a function that gives that
+template its values for one participant, and the app factory declares them in order (init_app).
 """
 from dataclasses import dataclass
 from typing import Callable
 
-PROFILE_SECTIONS = []
+from registry.beneficiaries.declared import declare, declared
+
+SECTIONS_KEY = "registry.profile_sections"  # where init_app keeps an app's sections, in app.extensions
 
 
 @dataclass
@@ -18,12 +20,11 @@ class ProfileSection:
     values: Callable
 
 
-def register_profile_section(section):
-    """Add a section to every participant's profile."""
-    if all(s.name != section.name for s in PROFILE_SECTIONS):
-        PROFILE_SECTIONS.append(section)
+def init_app(app, sections):
+    """Declare the sections other features add to every participant's profile, in the order the page shows them."""
+    declare(app, SECTIONS_KEY, sections)
 
 
 def profile_sections(beneficiary):
-    """[(template, values)] of the registered sections for one participant."""
-    return [(s.template, s.values(beneficiary)) for s in PROFILE_SECTIONS]
+    """[(template, values)] of the current app's sections for one participant."""
+    return [(s.template, s.values(beneficiary)) for s in declared(SECTIONS_KEY)]

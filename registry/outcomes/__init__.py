@@ -1,3 +1,9 @@
 """Employment outcomes: follow-ups after training, their due list, and money in two currencies."""
 
-from registry.outcomes import hooks  # noqa: E402,F401  (registers with programs and beneficiaries)
+
+def init_app(app):
+    """Connect outcomes to the signals of the features it follows, for this app."""
+    from registry.outcomes.hooks import on_status_changed
+    from registry.programs.signals import enrollment_status_changed
+
+    enrollment_status_changed.connect(on_status_changed, app)

@@ -1,15 +1,18 @@
-"""Where outcomes plugs into the features it follows: completions schedule follow-ups; profiles show them."""
-from registry.beneficiaries.merging import MergeStep, register_merge_step
-from registry.beneficiaries.profile_sections import ProfileSection, register_profile_section
+"""Where outcomes plugs into the features it follows: completions schedule follow-ups; profiles show them;
+merges carry them along. The app factory declares the step and the section; init_app connects the receiver."""
+from registry.beneficiaries.merging import MergeStep
+from registry.beneficiaries.profile_sections import ProfileSection
 from registry.outcomes.models import FollowUp
 from registry.outcomes.queries import timeline
 from registry.outcomes.services import schedule_follow_ups
-from registry.programs.enrollment import STATUS_HOOKS
 from registry.programs.models import Enrollment
 
-if schedule_follow_ups not in STATUS_HOOKS:
-    STATUS_HOOKS.append(schedule_follow_ups)
-register_profile_section(ProfileSection("outcomes", "outcomes/_profile_timeline.html", timeline))
+TIMELINE = ProfileSection("outcomes", "outcomes/_profile_timeline.html", timeline)
+
+
+def on_status_changed(sender, enrollment, user, **extra):
+    """Receiver of programs' enrollment_status_changed: a completion schedules its follow-ups."""
+    schedule_follow_ups(enrollment, user)
 
 
 def move_follow_ups(survivor, duplicate):
@@ -37,6 +40,6 @@ def move_follow_ups_back(moved, giveback):
         FollowUp.beneficiary.in_(giveback.holders) & FollowUp.enrollment.in_(back)).execute()
 
 
-# Registered after training's step (registry.programs is imported first), so enrollments have moved, and on
-# undo have moved back, before follow-ups follow them.
-register_merge_step(MergeStep("follow_ups", move=move_follow_ups, undo=move_follow_ups_back, rows=moved_follow_ups))
+# Declared in the app factory after training's step, so enrollments have moved, and on undo have moved back,
+# before follow-ups follow them.
+FOLLOW_UPS = MergeStep("follow_ups", move=move_follow_ups, undo=move_follow_ups_back, rows=moved_follow_ups)

@@ -45,7 +45,7 @@ def ensure_consent(beneficiary):
 
 
 def schedule_follow_ups(enrollment, user=None):
-    """On completion, the follow-ups due 3, 6 and 12 months later (a status hook of programs)."""
+    """On completion, the follow-ups due 3, 6 and 12 months later (on programs' enrollment_status_changed)."""
     if enrollment.status != "completed":
         return
     rows = [(enrollment.id, n, add_months(enrollment.ended_on, n)) for n in WINDOWS]

@@ -2,6 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
+from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,10 +17,8 @@ from registry.programs.cover import check_covered, check_may_enroll, uncovered
 from registry.programs.models import ENDED_STATUSES, Enrollment, EnrollmentChange
 from registry.programs.seats import EnrollPlan, lock_cohort, plan_enrollment, seats_of, seats_taken
 from registry.programs.services import TrainingError
+from registry.programs.signals import enrollment_status_changed
 
-# Called as hook(enrollment, user) inside the transaction of every status change; features that
-# follow enrollments (outcomes schedules its follow-ups) register here, so programs imports none of them.
-STATUS_HOOKS = []
 TRANSITIONS = {
     "waitlisted": ("enrolled", "withdrawn"),
     "enrolled": ("active", "completed", "dropped_out", "withdrawn"),
@@ -134,8 +133,8 @@ def change_status(enrollment, to_status, on, user, reason="", override_reason=""
         if overridden:
             detail["override"] = override_reason.strip()
         record_event("enrollment.status", obj=enrollment, user=user, detail=detail)
-        for hook in STATUS_HOOKS:
-            hook(enrollment, user)
+        # Features that follow enrollments (outcomes schedules follow-ups) act in this same transaction.
+        enrollment_status_changed.send(current_app._get_current_object(), enrollment=enrollment, user=user)
     return enrollment
 
 

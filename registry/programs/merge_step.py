@@ -1,7 +1,7 @@
 """Training's part in merging two participants: their enrollments (and so attendance) move to the survivor."""
 from flask_babel import gettext as _
 
-from registry.beneficiaries.merging import MergeStep, register_merge_step
+from registry.beneficiaries.merging import MergeStep
 from registry.programs.models import Cohort, Enrollment
 
 
@@ -30,4 +30,5 @@ def move_back(moved, giveback):
             Enrollment.id.in_(giveback.rows) & Enrollment.beneficiary.in_(giveback.holders)).execute()
 
 
-register_merge_step(MergeStep("enrollments", move=move_enrollments, undo=move_back, rows=moved_rows))
+# Declared in the app factory, before the steps that follow enrollments (outcomes' follow-ups).
+ENROLLMENTS = MergeStep("enrollments", move=move_enrollments, undo=move_back, rows=moved_rows)

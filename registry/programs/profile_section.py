@@ -1,5 +1,5 @@
 """Training on a participant's profile: their enrollments with status and attendance rate."""
-from registry.beneficiaries.profile_sections import ProfileSection, register_profile_section
+from registry.beneficiaries.profile_sections import ProfileSection
 from registry.programs.attendance import rates
 from registry.programs.models import Cohort, Enrollment, Program
 
@@ -13,4 +13,4 @@ def enrollments_of(beneficiary):
             "rates": rates(Enrollment.select().where(Enrollment.beneficiary == beneficiary))}
 
 
-register_profile_section(ProfileSection("training", "programs/_profile_enrollments.html", enrollments_of))
+TRAINING = ProfileSection("training", "programs/_profile_enrollments.html", enrollments_of)

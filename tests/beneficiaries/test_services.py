@@ -135,7 +135,7 @@ def test_merge_steps_of_other_features_move_and_undo_their_rows(app_ctx, officer
                                                          ["Both were enrolled in Sewing 1."]),
                              undo=lambda data, giveback: calls.append(("undo", data, giveback)),
                              rows=lambda data: data["rows"])
-    monkeypatch.setattr(merging, "MERGE_STEPS", [step])
+    monkeypatch.setitem(app_ctx.extensions, merging.STEPS_KEY, (step,))
     survivor, duplicate = make_pair(officer)
     merge = merging.merge_beneficiaries(survivor, duplicate, officer)
     assert merging.conflict_messages(merge) == ["Both were enrolled in Sewing 1."]
@@ -149,7 +149,7 @@ def test_a_failing_merge_step_leaves_nothing_half_done(app_ctx, officer, monkeyp
         raise RuntimeError("disk full")
 
     bad = merging.MergeStep("bad", move=explode, undo=lambda data, giveback: None, rows=list)
-    monkeypatch.setattr(merging, "MERGE_STEPS", [bad])
+    monkeypatch.setitem(app_ctx.extensions, merging.STEPS_KEY, (bad,))
     survivor, duplicate = make_pair(officer)
     with pytest.raises(RuntimeError):
         merging.merge_beneficiaries(survivor, duplicate, officer)
