@@ -2,7 +2,7 @@
 from flask import jsonify, request
 from flask_babel import gettext as _
 
-from registry.surrogates import surrogate_path
+from registry.web.surrogates import surrogate_path
 
 
 class ApiError(Exception):

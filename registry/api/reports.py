@@ -9,7 +9,7 @@ from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
 from registry.reports.service import report_for_user
-from registry.routing import id_args
+from registry.web.routing import id_args
 
 bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)
 

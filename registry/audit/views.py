@@ -13,7 +13,7 @@ from registry.audit.services import record_event
 from registry.audit.workbook import write_events
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN
-from registry.paging import paginated
+from registry.web.paging import paginated
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -196,7 +196,7 @@ def _insert_new(results, user, job):
     from registry.beneficiaries.duplicates import search_keys
     from registry.beneficiaries.models import format_code
     from registry.beneficiaries.services import EDITABLE
-    from registry.counters import reserve
+    from registry.reference.counters import reserve
 
     if not results:
         return 0

@@ -12,7 +12,7 @@ from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.history import profile_history
 from registry.beneficiaries.profile_sections import profile_sections
 from registry.beneficiaries.search_form import SearchForm
-from registry.paging import paginated
+from registry.web.paging import paginated
 from registry.reference.models import Province
 from registry.users.forms import ConfirmForm
 

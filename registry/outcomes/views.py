@@ -13,9 +13,9 @@ from registry.beneficiaries.views import provinces_in_scope
 from registry.outcomes import currency, queries, services
 from registry.outcomes.forms import DeleteFollowUpForm, FollowUpCorrectionForm, FollowUpForm, RateForm
 from registry.outcomes.models import ExchangeRate
-from registry.paging import paginated
+from registry.web.paging import paginated
 from registry.programs.models import Cohort, Enrollment, Program
-from registry.routing import id_arg
+from registry.web.routing import id_arg
 
 bp = guard_blueprint(Blueprint("outcomes", __name__, url_prefix="/follow-ups"), ADMIN, OFFICER)
 

@@ -24,7 +24,7 @@ from registry.reports.periods import fiscal_year_of, parse_period
 from registry.reports.service import report_for_user, scoped_provinces
 from registry.reports.trace import traced_changes
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
-from registry.routing import id_args
+from registry.web.routing import id_args
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)

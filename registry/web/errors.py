@@ -3,7 +3,7 @@ from flask import jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 
-from registry.routing import BadParameter
+from registry.web.routing import BadParameter
 
 MESSAGES = {
     401: (_l("Sign in"), _l("Send a valid API token: Authorization: Bearer <token>. Create one on your account "
