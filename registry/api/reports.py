@@ -5,10 +5,10 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 
 from registry.api.blueprints import api_blueprint
-from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
 from registry.reports.service import report_for_user
+from registry.web.errors import ApiError
 from registry.web.routing import id_args
 
 bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)

@@ -11,6 +11,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from registry.extensions import login_manager
+from registry.web.errors import is_api_request
 
 
 def public(view):
@@ -31,7 +32,7 @@ def _view_is_public():
 def require_login():
     """App-wide before_request: anonymous users go to the login page (401 from the API: no token)."""
     if not current_user.is_authenticated and not _view_is_public():
-        if request.path.startswith("/api/"):
+        if is_api_request():
             abort(401)
         return login_manager.unauthorized()
     return None
