@@ -1,9 +1,9 @@
-"""The one guard: a login everywhere, then the role and the province scope.
+"""The one guard: a login everywhere, then the role.
 
 Every endpoint requires a signed-in user unless its view is marked @public.
 A blueprint states its roles once with guard_blueprint(); a view inside it may
-narrow them with @roles_required. Loaders call check_scope() on the record's
-province so that a user never sees a record outside their provinces.
+narrow them with @roles_required. The province scope lives in registry.web.scope:
+loaders check it so that a user never sees a record outside their provinces.
 """
 from functools import wraps
 
@@ -68,17 +68,3 @@ def roles_required(*roles):
 
     return decorator
 
-
-def check_scope(province_code):
-    """Answer 404 when a record's province is outside the user's scope.
-
-    404, not 403: a scoped user should not learn that the record exists.
-    """
-    if not current_user.in_scope(province_code):
-        abort(404)
-
-
-def scoped(query, province_field):
-    """Limit a query to the signed-in user's provinces."""
-    codes = current_user.province_codes()
-    return query if codes is None else query.where(province_field.in_(sorted(codes)))

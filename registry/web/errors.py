@@ -55,6 +55,11 @@ def bad_parameter(name, message):
     return BadParameter(message)
 
 
+def error_answer(code):
+    """The answer to an HTTP error code: its page, or JSON for the API (for a domain error a view turns into one)."""
+    return _render(code, *MESSAGES[code])
+
+
 def _render(code, title, text):
     if is_api_request():  # API clients read JSON, never a page
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
