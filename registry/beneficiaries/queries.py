@@ -38,6 +38,18 @@ def get_beneficiary_or_404(code):
     return in_scope_or_404(Beneficiary.get_or_none(Beneficiary.code == code.strip().upper()))
 
 
+def ids_with_code(code):
+    """The primary keys (as text) of the participant with this code, whatever the scope: none or one."""
+    query = Beneficiary.select(Beneficiary.id).where(Beneficiary.code == code.upper())
+    return [str(pk) for (pk,) in query.tuples()]
+
+
+def codes_by_id(ids):
+    """{primary key as text: code} of these participants, whatever the scope, in one query."""
+    query = Beneficiary.select(Beneficiary.id, Beneficiary.code).where(Beneficiary.id.in_(sorted(ids)))
+    return {str(pk): code for pk, code in query.tuples()}
+
+
 def survivor_redirect(beneficiary):
     """For a merged record, a redirect to the record it was merged into; else None."""
     if beneficiary.status == "merged" and beneficiary.merged_into_id:
