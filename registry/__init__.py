@@ -85,7 +85,7 @@ def _register_blueprints(app):
     from registry.programs.enrollment_views import bp as enrollments_bp
     from registry.programs.program_views import bp as programs_bp
     from registry.programs.signin_views import bp as signin_bp
-    from registry.web.static_files import bp as files_bp
+    from registry.main.static_files import bp as files_bp
     from registry.users.views import bp as users_bp
 
     for bp in (auth_bp, health_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
