@@ -4,7 +4,8 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from registry import api, audit, config, db, maintenance, routing, security_headers
+from registry import api, audit, config, db, maintenance
+from registry.web import routing, security_headers
 from registry.extensions import babel, bootstrap, compress, csrf, login_manager
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,10 +43,11 @@ def create_app(test_config=None):
 def _init_extensions(app):
     from registry.auth.guard import require_login
     from registry.auth.session_rules import end_idle_session, require_own_password
-    from registry.input_guard import refuse_nul
+    from registry.web.input_guard import refuse_nul
     from registry.auth.services import load_user
     from registry.i18n import select_locale
-    from registry.main import context, errors
+    from registry.main import context
+    from registry.web import errors
 
     from flask_babel import lazy_gettext as _l
 
@@ -74,7 +76,7 @@ def _register_blueprints(app):
     from registry.beneficiaries.import_views import bp as beneficiary_imports_bp
     from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp
     from registry.beneficiaries.views import bp as beneficiaries_bp
-    from registry.health import bp as health_bp
+    from registry.main.health import bp as health_bp
     from registry.main.views import bp as main_bp
     from registry.outcomes.views import bp as outcomes_bp
     from registry.reports.admin_views import bp as indicators_bp
@@ -84,7 +86,7 @@ def _register_blueprints(app):
     from registry.programs.enrollment_views import bp as enrollments_bp
     from registry.programs.program_views import bp as programs_bp
     from registry.programs.signin_views import bp as signin_bp
-    from registry.static_files import bp as files_bp
+    from registry.main.static_files import bp as files_bp
     from registry.users.views import bp as users_bp
 
     for bp in (auth_bp, health_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
@@ -109,7 +111,7 @@ def _connect_features(app):
 
 def _register_commands(app):
     from registry import synthetic
-    from registry.demo import seed_demo_command
+    from registry.synthetic.demo import seed_demo_command
     from registry.users.cli import create_user_command
 
     app.cli.add_command(create_user_command)

@@ -21,7 +21,7 @@ from registry.beneficiaries.importing import create_job
 from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
 from registry.db import database, migration_runner, open_database
-from registry.demo import seed_demo
+from registry.synthetic.demo import seed_demo
 from registry.maintenance import on_postgres, on_sqlite
 from registry.maintenance.backup import backup_database, restore_database
 from registry.maintenance.errors import BackupError

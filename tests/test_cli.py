@@ -2,7 +2,7 @@
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.beneficiaries.models import Beneficiary
-from registry.demo import DEMO_PARTICIPANTS, DEMO_USERS
+from registry.synthetic.demo import DEMO_PARTICIPANTS, DEMO_USERS
 
 
 def test_create_user_with_password_and_provinces(runner):

@@ -1,7 +1,7 @@
 """Page numbers from the query string never break a list."""
 import pytest
 
-from registry.paging import MAX_PAGE
+from registry.web.paging import MAX_PAGE
 
 
 @pytest.mark.parametrize("url", ["/beneficiaries/", "/follow-ups/", "/audit/"])

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from registry.routing import MAX_ID, digits_at_most
+from registry.web.routing import MAX_ID, digits_at_most
 
 
 @pytest.mark.parametrize("n", [0, 7, 10, 25, 100, 2019, MAX_ID])

@@ -12,7 +12,7 @@ from registry.auth.models import User
 from registry.beneficiaries.duplicates import find_duplicates, search_keys
 from registry.beneficiaries.models import Beneficiary, format_code
 from registry.beneficiaries.services import register_beneficiary
-from registry.counters import Counter as CodeCounter
+from registry.reference.counters import Counter as CodeCounter
 from registry.outcomes.models import WINDOWS, FollowUp, FollowUpDue
 from registry.programs.attendance import rates
 from registry.programs.models import (ATTENDED, ENDED_STATUSES, Attendance, Cohort, CohortTrainer, Enrollment,

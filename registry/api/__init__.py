@@ -1,9 +1,8 @@
 """The JSON API, version 1: bearer tokens, JSON in and out, the same rules as the pages."""
-from registry.api.errors import ApiError
 
 
 def init_app(app):
-    """Token sign-in without cookies, JSON errors, the API's blueprints (writes idempotent), tokens and commands."""
+    """Token sign-in without cookies, the API's blueprints (writes idempotent), tokens and commands."""
     from registry.api import (beneficiaries, docs, enrollments, follow_ups, idempotency, programs, reports,
                               token_views)
     from registry.api.auth import ApiAwareSessionInterface, user_from_bearer_token
@@ -12,7 +11,6 @@ def init_app(app):
 
     app.session_interface = ApiAwareSessionInterface()
     login_manager.request_loader(user_from_bearer_token)
-    app.register_error_handler(ApiError, lambda error: error.response())
     for module in (beneficiaries, programs, enrollments, follow_ups, reports, docs, token_views):
         app.register_blueprint(module.bp)
     idempotency.init_app(app)  # after the blueprints: it wraps their write endpoints

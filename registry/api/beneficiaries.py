@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.api.blueprints import api_blueprint, page_of, text_arg
-from registry.api.errors import ApiError, form_errors, json_object
+from registry.api.errors import form_errors, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.audit.services import record_event
 from registry.auth.models import ADMIN, OFFICER
@@ -18,6 +18,7 @@ from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.services import BeneficiaryError
 from registry.reference.models import Province
+from registry.web.errors import ApiError
 
 bp = api_blueprint("api_beneficiaries", ADMIN, OFFICER)
 

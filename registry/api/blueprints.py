@@ -2,10 +2,10 @@
 from flask import Blueprint, request
 from flask_babel import gettext as _
 
-from registry.api.errors import ApiError
 from registry.api.fields import Field
 from registry.auth.guard import guard_blueprint
 from registry.extensions import csrf
+from registry.web.errors import ApiError
 
 MAX_PER_PAGE = 500
 DEFAULT_PER_PAGE = 50

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.api.blueprints import api_blueprint, page_of
-from registry.api.errors import ApiError, form_errors, invalid, json_object
+from registry.api.errors import form_errors, invalid, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.auth.guard import roles_required
 from registry.auth.models import ADMIN, OFFICER, TRAINER
@@ -20,6 +20,7 @@ from registry.programs.cover import OutsideCover, covers, read_only_message, unc
 from registry.programs.forms import AssessmentForm
 from registry.programs.models import MARKS, Enrollment
 from registry.programs.services import TrainingError
+from registry.web.errors import ApiError
 
 bp = api_blueprint("api_enrollments", ADMIN, OFFICER, TRAINER)
 managing = roles_required(ADMIN, OFFICER)

@@ -1,21 +1,9 @@
-"""API errors: JSON {"error": message, "fields": {field: message}} with the status that says what went wrong."""
-from flask import jsonify, request
+"""The API's reading of its input: the JSON body, and a form's errors as a 422 (ApiError lives in registry.web.errors)."""
+from flask import request
 from flask_babel import gettext as _
 
-from registry.surrogates import surrogate_path
-
-
-class ApiError(Exception):
-    """An answer other than success: 400 malformed, 403, 404, 409 conflict, 422 invalid."""
-
-    def __init__(self, status, message, fields=None, **extra):
-        super().__init__(str(message))
-        self.status, self.message, self.fields, self.extra = status, str(message), fields or {}, extra
-
-    def response(self):
-        """The error as a JSON response."""
-        body = {"error": self.message, "fields": {k: str(v) for k, v in self.fields.items()}, **self.extra}
-        return jsonify(body), self.status
+from registry.web.errors import ApiError
+from registry.web.surrogates import surrogate_path
 
 
 def invalid(message, field):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from registry.api.errors import ApiError
+from registry.web.errors import ApiError
 
 # C0 control characters but tab and line breaks, and DEL: no name or note needs them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

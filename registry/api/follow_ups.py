@@ -5,7 +5,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from registry.api.blueprints import api_blueprint
-from registry.api.errors import ApiError, form_errors, invalid, json_object
+from registry.api.errors import form_errors, invalid, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries import choices
@@ -15,6 +15,7 @@ from registry.outcomes.forms import METHODS, DeleteFollowUpForm, FollowUpCorrect
 from registry.outcomes.models import WINDOWS, FollowUp
 from registry.outcomes.queries import get_follow_up_or_404
 from registry.programs.models import Enrollment
+from registry.web.errors import ApiError
 
 bp = api_blueprint("api_follow_ups", ADMIN, OFFICER)
 

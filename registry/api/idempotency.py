@@ -29,11 +29,11 @@ from flask_login import current_user
 from peewee import CharField, DatabaseError, DateTimeField, ForeignKeyField, IntegerField, IntegrityError, TextField
 from werkzeug.exceptions import HTTPException
 
-from registry.api.errors import ApiError
 from registry.audit.services import record_event
 from registry.auth.models import User
 from registry.db import BaseModel, database, is_postgres
 from registry.timeutil import utcnow
+from registry.web.errors import ApiError
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -196,7 +196,7 @@ def purge_command():
 
 def init_app(app):
     """Make every API write idempotent (one wrapper per endpoint, from the URL map) and add the purge command."""
-    from registry.api.auth import API_PREFIX
+    from registry.web.errors import API_PREFIX
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.rule.startswith(API_PREFIX) and rule.methods & WRITE_METHODS}

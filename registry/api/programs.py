@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry.api.blueprints import api_blueprint, page_of
-from registry.api.errors import ApiError, form_errors, invalid, json_object
+from registry.api.errors import form_errors, invalid, json_object
 from registry.api.fields import Field, checked, formdata_for
 from registry.auth.guard import roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER, TRAINER, User
@@ -15,6 +15,7 @@ from registry.programs.access import get_cohort_or_404, visible_cohorts
 from registry.programs.forms import CohortForm, ProgramForm, SessionForm
 from registry.programs.models import Cohort, CohortTrainer, Program, TrainingSession
 from registry.reference.models import Province
+from registry.web.errors import ApiError
 
 bp = api_blueprint("api_programs", ADMIN, OFFICER, MANAGER, TRAINER)
 

@@ -3,15 +3,17 @@ from datetime import date
 
 from flask import jsonify, request
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from registry.api.blueprints import api_blueprint
-from registry.api.errors import ApiError
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.reports.periods import Period
-from registry.reports.service import report_for_user
-from registry.routing import id_args
+from registry.reports.service import OutsideScope, report_for_user
+from registry.web.errors import ApiError, error_answer
+from registry.web.routing import id_args
 
 bp = api_blueprint("api_reports", ADMIN, MANAGER, OFFICER)
+bp.register_error_handler(OutsideScope, lambda error: error_answer(403))
 
 
 def _bad(message, field):
@@ -36,7 +38,7 @@ def indicators():
     provinces = [p.zfill(2) for p in request.args.getlist("province") if p]
     if any(not (p.isascii() and p.isdigit()) or len(p) != 2 for p in provinces):
         raise _bad(_("A province is given by its code, e.g. 02."), "province")
-    report = report_for_user(Period(dates["start"], dates["end"], ""), programs, provinces)
+    report = report_for_user(current_user, Period(dates["start"], dates["end"], ""), programs, provinces)
     keys = ("code", "title", "title_km", "kind", "numerator", "denominator", "value", "disaggregations")
     return jsonify({"start": dates["start"].isoformat(), "end": dates["end"].isoformat(),
                     "indicators": [{k: i[k] for k in keys} for i in report["indicators"]]})

@@ -8,7 +8,7 @@ from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from registry.api.tokens import ApiToken, TokenError, create_token, revoke_token
-from registry.users.forms import ConfirmForm
+from registry.web.forms import ConfirmForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 

@@ -1,7 +1,8 @@
 """Reading the audit log: the filtered list, the values the filters offer, participant codes.
 
-Like the reports, this read side may look at other features' tables (the participant codes);
-nothing outside registry.audit imports it.
+The participants' codes belong to registry.beneficiaries, which writes to this log: the caller passes the
+two look-ups this read side needs (ids_with_code, codes_by_id), so registry.audit imports no feature.
+Nothing outside registry.audit imports it.
 """
 import json
 from datetime import date, datetime, time, timedelta
@@ -9,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from peewee import chunked, fn
 
 from registry.audit.models import AuditEvent
-from registry.beneficiaries.models import Beneficiary
 
 
 def actions_present():
@@ -25,20 +25,18 @@ def object_types_present():
     return [kind for (kind,) in query.tuples()]
 
 
-def _beneficiary_ids(code):
-    """The primary keys (as object_id text) of the participant with this code: none or one."""
-    query = Beneficiary.select(Beneficiary.id).where(Beneficiary.code == code.upper())
-    return [str(pk) for (pk,) in query.tuples()]
+def _no_participants(code):
+    return []
 
 
-def _record_matches(record):
+def _record_matches(record, ids_with_code):
     """The record's primary key, a participant code, or an event whose detail names that code.
 
     A detail names a code as a value of its own, '"code": "BR-000001"', or in a list of the people a
     page showed, '"shown": ["BR-000001", ...]': both hold the code in quotes.
     """
     condition = AuditEvent.object_id == record
-    ids = _beneficiary_ids(record)
+    ids = ids_with_code(record)
     if ids:
         condition |= (AuditEvent.object_type == "beneficiary") & AuditEvent.object_id.in_(ids)
     if not record.isdigit():
@@ -46,8 +44,11 @@ def _record_matches(record):
     return condition
 
 
-def search_events(user="", action="", object_type="", record="", date_from=None, date_to=None):
+def search_events(user="", action="", object_type="", record="", date_from=None, date_to=None,
+                  ids_with_code=_no_participants):
     """The events matching the filters, newest first: a query, to paginate or to stream.
+
+    `record` matches a participant's events too when `ids_with_code(code)` gives their ids as text.
 
     `action` ending with a dot ("beneficiary.") matches every action of that family; the dates are
     UTC days, both included.
@@ -61,7 +62,7 @@ def search_events(user="", action="", object_type="", record="", date_from=None,
     if object_type:
         query = query.where(AuditEvent.object_type == object_type)
     if record:
-        query = query.where(_record_matches(record))
+        query = query.where(_record_matches(record, ids_with_code))
     if date_from:
         query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
     if date_to and date_to < date.max:
@@ -69,20 +70,19 @@ def search_events(user="", action="", object_type="", record="", date_from=None,
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 
-def participant_codes(events):
-    """{object_id: code} for the participants that a list of events names, in one query."""
+def participant_codes(events, codes_by_id):
+    """{object_id: code} for the participants that a list of events names, in one `codes_by_id(ids)` call."""
     ids = {int(e.object_id) for e in events if e.object_type == "beneficiary" and e.object_id.isdecimal()
            and e.object_id.isascii()}
     if not ids:
         return {}
-    query = Beneficiary.select(Beneficiary.id, Beneficiary.code).where(Beneficiary.id.in_(sorted(ids)))
-    return {str(pk): code for pk, code in query.tuples()}
+    return codes_by_id(sorted(ids))
 
 
-def export_rows(query, batch=1000):
+def export_rows(query, codes_by_id, batch=1000):
     """The rows of the export, streamed in batches with one code lookup per batch."""
     for events in chunked(query.iterator(), batch):
-        codes = participant_codes(events)
+        codes = participant_codes(events, codes_by_id)
         for e in events:
             yield (e.id, e.seq, e.at, e.username, e.action, e.object_type, e.object_id,
                    codes.get(e.object_id, "") if e.object_type == "beneficiary" else "", e.ip, e.user_agent,

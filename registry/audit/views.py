@@ -13,7 +13,8 @@ from registry.audit.services import record_event
 from registry.audit.workbook import write_events
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN
-from registry.paging import paginated
+from registry.beneficiaries.queries import codes_by_id, ids_with_code
+from registry.web.paging import paginated
 
 PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,9 +38,9 @@ def index():
     form = _filter_form()
     if not form.validate():
         return render_template("audit/index.html", form=form, pages=None, events=[], codes={})
-    pages = paginated(queries.search_events(**form.filters()), PER_PAGE)
+    pages = paginated(queries.search_events(**form.filters(), ids_with_code=ids_with_code), PER_PAGE)
     events = list(pages.get_object_list())
-    codes = queries.participant_codes(events)
+    codes = queries.participant_codes(events, codes_by_id)
     if codes:  # the changes shown may hold their phones, ID numbers and birth dates
         record_event("audit.view", user=current_user._get_current_object(),
                      detail={"filters": _filter_args(), "shown": sorted(set(codes.values()))})
@@ -57,7 +58,8 @@ def export():
     headers = [_("Event"), _("Chain position"), _("Time (UTC)"), _("User"), _("Action"), _("Record type"),
                _("Record"), _("Participant code"), _("IP address"), _("Browser"), _("Detail")]
     out = tempfile.TemporaryFile()  # on disk, so a long log does not sit in memory
-    count = write_events(out, _("Audit log"), headers, queries.export_rows(queries.search_events(**form.filters())),
+    rows = queries.export_rows(queries.search_events(**form.filters(), ids_with_code=ids_with_code), codes_by_id)
+    count = write_events(out, _("Audit log"), headers, rows,
                          widths=(9, 9, 20, 16, 24, 14, 10, 14, 16, 30, 80))
     record_event("audit.export", user=current_user._get_current_object(),
                  detail={"rows": count, "filters": {k: v for k, v in form.filters().items() if v}})

@@ -1,9 +1,9 @@
-"""The one guard: a login everywhere, then the role and the province scope.
+"""The one guard: a login everywhere, then the role.
 
 Every endpoint requires a signed-in user unless its view is marked @public.
 A blueprint states its roles once with guard_blueprint(); a view inside it may
-narrow them with @roles_required. Loaders call check_scope() on the record's
-province so that a user never sees a record outside their provinces.
+narrow them with @roles_required. The province scope lives in registry.web.scope:
+loaders check it so that a user never sees a record outside their provinces.
 """
 from functools import wraps
 
@@ -11,6 +11,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from registry.extensions import login_manager
+from registry.web.errors import is_api_request
 
 
 def public(view):
@@ -31,7 +32,7 @@ def _view_is_public():
 def require_login():
     """App-wide before_request: anonymous users go to the login page (401 from the API: no token)."""
     if not current_user.is_authenticated and not _view_is_public():
-        if request.path.startswith("/api/"):
+        if is_api_request():
             abort(401)
         return login_manager.unauthorized()
     return None
@@ -67,17 +68,3 @@ def roles_required(*roles):
 
     return decorator
 
-
-def check_scope(province_code):
-    """Answer 404 when a record's province is outside the user's scope.
-
-    404, not 403: a scoped user should not learn that the record exists.
-    """
-    if not current_user.in_scope(province_code):
-        abort(404)
-
-
-def scoped(query, province_field):
-    """Limit a query to the signed-in user's provinces."""
-    codes = current_user.province_codes()
-    return query if codes is None else query.where(province_field.in_(sorted(codes)))

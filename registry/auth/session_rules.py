@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from registry import timeutil
-from registry.api.errors import ApiError
 from registry.auth import page_sessions, services
+from registry.web.errors import ApiError, is_api_request
 
 # Pages a user with a temporary password may still open: to change it, or to leave.
 OPEN_WITH_TEMPORARY_PASSWORD = {"auth.account", "auth.logout", "auth.sign_out_everywhere", "auth.set_language",
@@ -25,7 +25,7 @@ def end_idle_session():
     Idle time runs from the session's last_seen_at, which sign-in sets: every session has one, and it
     lives in the database, so a cookie cannot carry it, lose it or hold it back.
     """
-    if request.path.startswith("/api/") or _is_static() or not current_user.is_authenticated:
+    if is_api_request() or _is_static() or not current_user.is_authenticated:
         return None
     user = current_user._get_current_object()
     now = timeutil.utcnow()
@@ -45,6 +45,6 @@ def require_own_password():
         return None
     if request.endpoint in OPEN_WITH_TEMPORARY_PASSWORD:
         return None
-    if request.path.startswith("/api/"):
+    if is_api_request():
         raise ApiError(403, _("Choose your own password on your account page first."))
     return redirect(url_for("auth.account"))

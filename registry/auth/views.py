@@ -6,7 +6,7 @@ from flask_login import current_user
 from registry.auth import services
 from registry.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
 from registry.auth.guard import public
-from registry.urls import safe_next_url
+from registry.web.urls import safe_next_url
 
 bp = Blueprint("auth", __name__)
 

@@ -18,9 +18,9 @@ from registry.beneficiaries import choices, deidentified, queries
 from registry.beneficiaries.choices import labels
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.search_form import SearchForm
-from registry.beneficiaries.views import provinces_in_scope
 from registry.db import database, is_postgres
 from registry.reference.models import Province
+from registry.web.scope import provinces_in_scope
 
 bp = guard_blueprint(Blueprint("beneficiary_exports", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER, MANAGER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,6 +18,7 @@ from registry.beneficiaries import importing
 from registry.beneficiaries.import_template import template_parts
 from registry.beneficiaries.models import ImportJob
 from registry.beneficiaries.upload_errors import upload_message
+from registry.web.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("beneficiary_imports", __name__, url_prefix="/beneficiaries/import"), ADMIN, OFFICER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,6 +109,6 @@ def confirm(job_id):
 def retry(job_id):
     """Take up an interrupted job: check again, or back to the report (an interrupted import saved nothing)."""
     job = get_job_or_404(job_id)
-    if FlaskForm().validate_on_submit() and importing.is_stale(job):
+    if ConfirmForm().validate_on_submit() and importing.is_stale(job):
         importing.resume(job)
     return redirect(url_for("beneficiary_imports.show", job_id=job.id))

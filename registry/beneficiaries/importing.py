@@ -28,6 +28,7 @@ from registry.beneficiaries.services import update_beneficiary
 from registry.beneficiaries.upload_errors import upload_message
 from registry.db import database
 from registry.timeutil import utcnow
+from registry.web.scope import provinces_in_scope
 
 log = logging.getLogger(__name__)
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -61,11 +62,7 @@ def create_job(user, filename, content):
 
 
 def _provinces(user):
-    from registry.reference.models import Province
-
-    codes = user.province_codes()
-    query = Province.listed() if codes is None else Province.listed().where(Province.code.in_(sorted(codes)))
-    return list(query)
+    return list(provinces_in_scope(user))
 
 
 def _read(job):
@@ -196,7 +193,7 @@ def _insert_new(results, user, job):
     from registry.beneficiaries.duplicates import search_keys
     from registry.beneficiaries.models import format_code
     from registry.beneficiaries.services import EDITABLE
-    from registry.counters import reserve
+    from registry.reference.counters import reserve
 
     if not results:
         return 0

@@ -10,7 +10,7 @@ from registry.beneficiaries import merging, queries, services
 from registry.beneficiaries.duplicates import find_duplicates
 from registry.beneficiaries.models import BeneficiaryMerge
 from registry.beneficiaries.services import BeneficiaryError, editable_values
-from registry.users.forms import ConfirmForm
+from registry.web.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("beneficiary_merges", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER)
 

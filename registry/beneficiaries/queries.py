@@ -1,11 +1,9 @@
 """Reading participants: the scoped loader and the search behind the list."""
 from datetime import date, timedelta
 
-from flask import abort, redirect, url_for
-from flask_login import current_user
+from flask import redirect, url_for
 from peewee import JOIN, Table, fn
 
-from registry.auth.guard import scoped
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.name_search import newest_first, search_condition
@@ -14,6 +12,7 @@ from registry.beneficiaries.phones import normalize_phone
 from registry.db import database, is_postgres
 from registry.reference.models import Province
 from registry.timeutil import add_years
+from registry.web.scope import in_scope_or_404, scoped
 
 AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
 # Training's tables, read by name for the program filter and column: programs imports beneficiaries,
@@ -36,10 +35,19 @@ def with_province(query):
 
 def get_beneficiary_or_404(code):
     """The participant with this code within the user's scope, else 404 (merged ones too)."""
-    beneficiary = Beneficiary.get_or_none(Beneficiary.code == code.strip().upper())
-    if beneficiary is None or not current_user.in_scope(beneficiary.province_id):
-        abort(404)
-    return beneficiary
+    return in_scope_or_404(Beneficiary.get_or_none(Beneficiary.code == code.strip().upper()))
+
+
+def ids_with_code(code):
+    """The primary keys (as text) of the participant with this code, whatever the scope: none or one."""
+    query = Beneficiary.select(Beneficiary.id).where(Beneficiary.code == code.upper())
+    return [str(pk) for (pk,) in query.tuples()]
+
+
+def codes_by_id(ids):
+    """{primary key as text: code} of these participants, whatever the scope, in one query."""
+    query = Beneficiary.select(Beneficiary.id, Beneficiary.code).where(Beneficiary.id.in_(sorted(ids)))
+    return {str(pk): code for pk, code in query.tuples()}
 
 
 def survivor_redirect(beneficiary):

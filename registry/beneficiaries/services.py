@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from registry.audit.services import changed_fields, record_event
 from registry.beneficiaries.duplicates import find_duplicates, search_keys
 from registry.beneficiaries.models import Beneficiary, format_code
-from registry.counters import reserve
+from registry.reference.counters import reserve
 from registry.db import database
 from registry.timeutil import utcnow
 

@@ -8,13 +8,14 @@ from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries import deidentified, display, queries, services
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
-from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.history import profile_history
+from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.profile_sections import profile_sections
 from registry.beneficiaries.search_form import SearchForm
-from registry.paging import paginated
 from registry.reference.models import Province
-from registry.users.forms import ConfirmForm
+from registry.web.forms import ConfirmForm
+from registry.web.paging import paginated
+from registry.web.scope import provinces_in_scope
 
 PER_PAGE = 50
 # What a row of the list shows; the other fifty columns stay in the database.
@@ -23,13 +24,6 @@ LISTED = (Beneficiary.id, Beneficiary.code, Beneficiary.given_name, Beneficiary.
           Beneficiary.province, Beneficiary.category, Beneficiary.status, Province.code, Province.name_en,
           Province.name_km)
 bp = guard_blueprint(Blueprint("beneficiaries", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER)
-
-
-def provinces_in_scope():
-    """The provinces the signed-in user may register people in."""
-    codes = current_user.province_codes()
-    query = Province.listed()
-    return query if codes is None else query.where(Province.code.in_(sorted(codes)))
 
 
 @bp.get("/")

@@ -1,1 +1,1 @@
-"""The home page, the error pages and the app-wide page furniture."""
+"""The home page, the health check, the files the app serves itself, and the app-wide page furniture."""

@@ -2,16 +2,14 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import abort
-from flask_login import current_user
 from peewee import JOIN, fn
 
-from registry.auth.guard import scoped
 from registry.auth.models import User
 from registry.beneficiaries.models import Beneficiary
 from registry.outcomes.currency import to_usd
 from registry.outcomes.models import EMPLOYED, FollowUp, FollowUpDue
 from registry.programs.models import Cohort, Enrollment, Program
+from registry.web.scope import in_scope_or_404, scoped
 
 BUCKETS = ("overdue", "week", "month")
 
@@ -98,6 +96,4 @@ def get_follow_up_or_404(follow_up_id):
     """A live follow-up of a participant in the user's provinces, else 404 (deleted ones too)."""
     follow_up = (FollowUp.live(FollowUp, Beneficiary).join(Beneficiary, on=FollowUp.beneficiary == Beneficiary.id)
                  .where(FollowUp.id == follow_up_id).first())
-    if follow_up is None or not current_user.in_scope(follow_up.beneficiary.province_id):
-        abort(404)
-    return follow_up
+    return in_scope_or_404(follow_up, lambda found: found.beneficiary.province_id)

@@ -9,13 +9,13 @@ from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, OFFICER, User
 from registry.beneficiaries.queries import get_beneficiary_or_404, survivor_redirect
-from registry.beneficiaries.views import provinces_in_scope
 from registry.outcomes import currency, queries, services
 from registry.outcomes.forms import DeleteFollowUpForm, FollowUpCorrectionForm, FollowUpForm, RateForm
 from registry.outcomes.models import ExchangeRate
-from registry.paging import paginated
 from registry.programs.models import Cohort, Enrollment, Program
-from registry.routing import id_arg
+from registry.web.paging import paginated
+from registry.web.routing import id_arg
+from registry.web.scope import provinces_in_scope
 
 bp = guard_blueprint(Blueprint("outcomes", __name__, url_prefix="/follow-ups"), ADMIN, OFFICER)
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from registry.auth.models import TRAINER
 from registry.programs.models import Cohort, CohortTrainer, TrainingSession
+from registry.web.scope import in_scope_or_404, scoped
 
 
 def visible_cohorts():
@@ -12,16 +13,17 @@ def visible_cohorts():
     query = Cohort.select()
     if current_user.role == TRAINER:
         return query.join(CohortTrainer).where(CohortTrainer.trainer == current_user.id)
-    codes = current_user.province_codes()
-    return query if codes is None else query.where(Cohort.province.in_(sorted(codes)))
+    return scoped(query, Cohort.province)
 
 
 def get_cohort_or_404(cohort_id):
     """A cohort the user may see; 404 outside their provinces, 403 for a trainer not assigned to it."""
     cohort = Cohort.get_or_none(Cohort.id == cohort_id)
-    if cohort is None or (current_user.role != TRAINER and not current_user.in_scope(cohort.province_id)):
+    if current_user.role != TRAINER:
+        return in_scope_or_404(cohort)
+    if cohort is None:
         abort(404)
-    if current_user.role == TRAINER and not CohortTrainer.select().where(
+    if not CohortTrainer.select().where(
             (CohortTrainer.cohort == cohort) & (CohortTrainer.trainer == current_user.id)).exists():
         abort(403)
     return cohort

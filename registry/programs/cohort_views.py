@@ -7,14 +7,14 @@ from flask_login import current_user
 
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, OFFICER, TRAINER
-from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import display, queries, services
 from registry.programs.access import get_cohort_or_404, visible_cohorts
 from registry.programs.forms import AdmitForm, CohortForm, DateForm, LeaveWaitlistForm, ScheduleForm, SessionForm
 from registry.programs.models import Cohort, Program, TrainingSession
 from registry.programs.seats import seats_of
 from registry.reference.models import Province
-from registry.users.forms import ConfirmForm
+from registry.web.forms import ConfirmForm
+from registry.web.scope import provinces_in_scope
 
 bp = guard_blueprint(Blueprint("cohorts", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
 managing = roles_required(ADMIN, OFFICER)

@@ -12,7 +12,6 @@ from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.queries import in_scope, with_province
 from registry.beneficiaries.queries import search as search_participants
 from registry.beneficiaries.search_form import SearchForm
-from registry.beneficiaries.views import provinces_in_scope
 from registry.programs import enrollment as enrolling
 from registry.programs.access import get_cohort_or_404, refuse
 from registry.programs.attendance import rate_of
@@ -21,6 +20,7 @@ from registry.programs.forms import AdmitForm, AssessmentForm, DateForm, EnrollF
 from registry.programs.models import Enrollment
 from registry.programs.seats import seats_of
 from registry.programs.services import TrainingError
+from registry.web.scope import provinces_in_scope
 
 bp = guard_blueprint(Blueprint("enrollments", __name__, url_prefix="/cohorts"), ADMIN, OFFICER)
 

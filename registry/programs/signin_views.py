@@ -17,7 +17,7 @@ from registry.beneficiaries.upload_errors import upload_message
 from registry.programs import signin, signin_reading
 from registry.programs.access import get_cohort_or_404, get_session_or_404
 from registry.programs.services import TrainingError
-from registry.routing import record_id
+from registry.web.routing import record_id
 
 bp = guard_blueprint(Blueprint("signin", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

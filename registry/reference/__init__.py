@@ -1,1 +1,1 @@
-"""Reference lists that admins keep: provinces (and, later, other lookups)."""
+"""Reference lists that admins keep: provinces (and, later, other lookups); the counters behind record codes."""

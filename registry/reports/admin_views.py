@@ -13,7 +13,7 @@ from registry.reports.admin_forms import (KIND_LABELS, QUARTER_LABELS, FiscalYea
                                           computation_label, indicator_data)
 from registry.reports.models import Indicator, IndicatorTarget
 from registry.reports.periods import first_month, fiscal_year_of
-from registry.users.forms import ConfirmForm
+from registry.web.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("indicators", __name__, url_prefix="/indicators"), ADMIN)
 

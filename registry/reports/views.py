@@ -6,13 +6,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.views import provinces_in_scope
 from registry.programs.models import Program
 from registry.reference.models import Setting
 from registry.reports import locking
@@ -21,13 +19,17 @@ from registry.reports.indicators import PEOPLE_SHOWN, in_language, indicator_rep
 from registry.reports.masking import mask_small_cells
 from registry.reports.models import Indicator
 from registry.reports.periods import fiscal_year_of, parse_period
-from registry.reports.service import report_for_user, scoped_provinces
+from registry.reports.service import OutsideScope, report_for_user, scoped_provinces
 from registry.reports.trace import traced_changes
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
-from registry.routing import id_args
+from registry.web.errors import error_answer
+from registry.web.forms import ConfirmForm
+from registry.web.routing import id_args
+from registry.web.scope import provinces_in_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
+bp.register_error_handler(OutsideScope, lambda error: error_answer(403))
 
 
 def period_choices(today=None):
@@ -65,9 +67,9 @@ def index():
     chosen, period, error, programs_asked, provinces_asked = _chosen()
     report, submission = None, None
     if period:
-        submission = locking.submission_for(period, programs_asked, scoped_provinces(provinces_asked))
+        submission = locking.submission_for(period, programs_asked, scoped_provinces(current_user, provinces_asked))
         report = (locking.submitted_document(submission) if submission
-                  else report_for_user(period, programs_asked, provinces_asked))
+                  else report_for_user(current_user, period, programs_asked, provinces_asked))
         report = in_language(report, get_locale())
     programs = {str(p.id): p.name for p in Program.select()}
     provinces = list(provinces_in_scope())
@@ -75,7 +77,7 @@ def index():
                            periods=period_choices(), programs=programs, provinces=provinces,
                            province_names={p.code: p.name for p in provinces},
                            mask_below=Setting.get_value("mask_below", "0"), submission=submission,
-                           can_lock=current_user.role in (ADMIN, MANAGER), lock_form=FlaskForm())
+                           can_lock=current_user.role in (ADMIN, MANAGER), lock_form=ConfirmForm())
 
 
 @bp.get("/export.xlsx")
@@ -84,7 +86,7 @@ def export():
     chosen, period, error, programs, provinces = _chosen()
     if error:
         abort(400)
-    scope = scoped_provinces(provinces)
+    scope = scoped_provinces(current_user, provinces)
     below = request.args.get("mask", type=int)
     below = int(Setting.get_value("mask_below", "0")) if below is None else max(below, 0)
     submission = locking.submission_for(period, programs, scope)
@@ -115,9 +117,9 @@ def _fresh_workbook(period, programs, scope, below):
 def lock():
     """Lock the chosen period as submitted: its report is kept as it is now."""
     chosen, period, error, programs, provinces = _chosen()
-    if error or not FlaskForm().validate_on_submit():
+    if error or not ConfirmForm().validate_on_submit():
         abort(400)
-    scope = scoped_provinces(provinces)
+    scope = scoped_provinces(current_user, provinces)
     document = workbook_document(indicator_report(period, programs=programs, provinces=scope), programs, scope,
                                  _filters_text(programs, scope))
     try:
@@ -133,7 +135,7 @@ def lock():
 def changes():
     """What changed in the records since a locked period was submitted, indicator by indicator."""
     chosen, period, error, programs, provinces = _chosen()
-    scope = scoped_provinces(provinces) if not error else None
+    scope = scoped_provinces(current_user, provinces) if not error else None
     submission = locking.submission_for(period, programs, scope) if not error else None
     if submission is None:
         abort(404)
@@ -156,7 +158,7 @@ def people():
     by, category = request.args.get("by") or None, request.args.get("category") or None
     if error or indicator is None or (by is not None and by not in DIMENSIONS):
         abort(404)
-    ids = people_behind(indicator, period, programs, scoped_provinces(provinces), by, category,
+    ids = people_behind(indicator, period, programs, scoped_provinces(current_user, provinces), by, category,
                         request.args.get("part") == "numerator")
     people = list(Beneficiary.select().where(Beneficiary.id.in_(ids or [0])).order_by(Beneficiary.code))
     record_event("report.people", user=current_user._get_current_object(), detail={

@@ -3,6 +3,7 @@
 people.py, register.py and duplicates.py make the participants; training.py plans cohorts,
 sessions, enrollments and marks, training_rows.py writes them; outcomes.py the follow-ups;
 accounts.py the synth-* accounts; generate.py runs the parts in one transaction; cli.py is the command.
+demo.py and demo_training.py are the small hand-written demo of `flask seed-demo`.
 """
 
 

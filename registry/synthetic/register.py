@@ -7,7 +7,7 @@ follow the registration day, as they would in a registry filled over time.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from registry.counters import reserve
+from registry.reference.counters import reserve
 from registry.synthetic import vocabulary as words
 from registry.synthetic.bulk import bulk, move_sequences, next_id
 from registry.synthetic.draws import Weighted, cover, day_between

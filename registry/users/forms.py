@@ -68,9 +68,3 @@ class ResetPasswordForm(NewPasswordMixin, FlaskForm):
     new_password = PasswordField(_l("Temporary password"), validators=[DataRequired(), Length(max=256)],
                                  description=_l("The person chooses their own at their next sign-in."))
     submit = SubmitField(_l("Reset password"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form: a button whose POST carries the CSRF token."""
-
-    submit = SubmitField()

@@ -7,7 +7,8 @@ from playhouse.flask_utils import get_object_or_404
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, User
 from registry.users import services
-from registry.users.forms import ConfirmForm, NewUserForm, ResetPasswordForm, UserForm
+from registry.users.forms import NewUserForm, ResetPasswordForm, UserForm
+from registry.web.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("users", __name__, url_prefix="/users"), ADMIN)
 

@@ -1,8 +1,9 @@
 """The guard: a login everywhere, the role per blueprint, the province scope."""
 import pytest
 
-from registry.auth.guard import check_scope, guard_blueprint, has_role, scoped
+from registry.auth.guard import guard_blueprint, has_role
 from registry.auth.models import ROLES, User
+from registry.web.scope import check_scope, scoped
 from tests.routes import routes
 
 

@@ -29,7 +29,7 @@ DEVELOPER_ONLY = (
     "registry/maintenance/",  # flask backup / restore
     "registry/synthetic/",  # flask generate-data
     "registry/migrations/",
-    "registry/demo.py",  # flask seed-demo
+    "registry/synthetic/demo.py",  # flask seed-demo
     "registry/audit/models.py",  # AuditError: code that tries to edit the append-only log
     "registry/audit/chain.py",  # flask verify-audit
     "registry/audit/witness",  # the witness file: flask verify-audit, backup and restore; a failed write is only logged

@@ -1,10 +1,9 @@
 """Record ids in URLs and query strings stay within the databases' integer range."""
 from flask import request
 from flask_babel import gettext as _
-from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
-from registry.api.errors import ApiError
+from registry.web.errors import bad_parameter
 
 MAX_ID = 2**31 - 1  # PostgreSQL's integer; SQLite refuses beyond 2**63 - 1 with an error, not a 404
 
@@ -47,11 +46,6 @@ def record_id(text):
     return None
 
 
-
-class BadParameter(BadRequest):
-    """A query parameter that is not what the page reads: 400, and the error page says which and why."""
-
-
 def id_arg(name):
     """The record id of a query-string filter (?program=3): None when absent or blank.
 
@@ -72,7 +66,5 @@ def _checked_id(name, raw):
     value = record_id(raw)
     if value is None:
         message = _("Give %(name)s as a record number, at most %(max)d.", name=name, max=MAX_ID)
-        if request.path.startswith("/api/"):
-            raise ApiError(400, message, {name: message})
-        raise BadParameter(message)
+        raise bad_parameter(name, message)
     return value

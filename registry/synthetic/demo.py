@@ -11,7 +11,7 @@ from registry.auth.models import User
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.services import register_beneficiary
 from registry.db import database
-from registry.demo_training import seed_training
+from registry.synthetic.demo_training import seed_training
 from registry.users.services import create_user
 
 DEMO_PASSWORD = "registry-demo"

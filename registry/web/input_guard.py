@@ -8,7 +8,7 @@ in a database error (a 500) on PostgreSQL only. The forms refuse other control c
 from flask import abort, request
 from flask_babel import gettext as _
 
-from registry.api.errors import ApiError
+from registry.web.errors import ApiError, is_api_request
 
 
 def _field_with_nul(values):
@@ -24,7 +24,7 @@ def refuse_nul():
     field = "path" if "\x00" in request.path else _field_with_nul(request.args) or _field_with_nul(request.form)
     if field is None:
         return
-    if request.path.startswith("/api/"):
+    if is_api_request():
         message = _("Remove the control characters.")
         raise ApiError(400, message, {field.replace("\x00", ""): message})
     abort(400)
