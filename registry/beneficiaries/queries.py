@@ -13,6 +13,7 @@ from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
 from registry.db import database, is_postgres
 from registry.reference.models import Province
+from registry.sql import survivor
 from registry.timeutil import add_years
 
 AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
@@ -123,7 +124,7 @@ def _names_by_person():
     """A subquery (person, names) of everyone with an admitted enrollment."""
     # The few merged records are joined by hash, not every participant a second time.
     merged = Beneficiary.alias("merged")
-    person = fn.COALESCE(merged.merged_into, ENROLLMENT.beneficiary_id)
+    person = survivor(merged.merged_into, ENROLLMENT.beneficiary_id)
     return (ENROLLMENT.select(person.alias("person"), fn.string_agg(PROGRAM.name, NAMES_APART).alias("names"))
             .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
             .join(PROGRAM, on=(PROGRAM.id == COHORT.program_id))

@@ -16,7 +16,10 @@ part as well, and one pass gives every part's figures beside the whole period's.
 """
 from dataclasses import dataclass
 
-from registry.reports.sql import age, age_band, estimated_birth, flag, month_start, param, within_a_year, ymd
+from registry.outcomes.models import EMPLOYED
+from registry.programs.models import ENDED_STATUSES
+from registry.reports.sql import age, age_band, estimated_birth, flag, month_start
+from registry.sql import literals, param, params as placeholders, survivor, within_a_year, ymd
 
 # A row counts for its participant or, for a record merged into another, for the survivor. One level is
 # enough: a merge re-points the records merged into its duplicate, so merged_into is always a final survivor
@@ -27,9 +30,7 @@ SURVIVORS = ("(SELECT * FROM beneficiary WHERE id IN "
 PERSON = ("JOIN beneficiary b ON b.id = e.beneficiary_id "
           f"LEFT JOIN {SURVIVORS} s ON s.id = b.merged_into_id "
           "JOIN cohort c ON c.id = e.cohort_id")
-PERSON_ID = "COALESCE(b.merged_into_id, b.id)"
-ENDED = "('completed', 'dropped_out', 'withdrawn')"
-EMPLOYED = "('wage_employed', 'self_employed')"
+PERSON_ID = survivor("b.merged_into_id", "b.id")
 DIMENSIONS = {
     "sex": "sex",
     "age_band": "age_band",
@@ -60,7 +61,7 @@ class Base:
 BASES = {
     "enrolled": Base(f"FROM enrollment e {PERSON}", "1 = 1", "e.enrolled_on"),
     # An enrollment never admitted from a waitlist (enrolled_on NULL) is none, even withdrawn while waiting.
-    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {ENDED} AND e.enrolled_on IS NOT NULL", "e.ended_on"),
+    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {literals(ENDED_STATUSES)} AND e.enrolled_on IS NOT NULL", "e.ended_on"),
     # CROSS JOIN: SQLite then reads the follow-ups of the period by their date, not every completed
     # enrollment's (PostgreSQL plans a CROSS JOIN like any other join).
     "followed": Base(
@@ -103,7 +104,7 @@ COMPUTATIONS = {c.name: c for c in [
     # A job is new when it started on or after the enrollment; one said to have started before the
     # training is not, whatever date it carries (the follow-up form refuses the two together anyway).
     Computation("new_employment", "percent", "followed", flag(
-        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on "
+        f"f.status IN {literals(EMPLOYED)} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on "
         f"AND NOT f.job_before_training")),
     Computation("further_education", "percent", "followed", flag("f.status = 'in_training_or_education'")),
     Computation("irregular_remigration", "count", "followed",
@@ -167,11 +168,11 @@ def _candidates(base, computations, filters, parts, by_dimension):
 def _filtered(sql, filters):
     params = [filters["start"], filters["end"]]
     if filters.get("programs"):
-        sql += f" AND c.program_id IN ({', '.join(param() for _ in filters['programs'])})"
+        sql += f" AND c.program_id IN ({placeholders(filters['programs'])})"
         params += list(filters["programs"])
     if filters.get("provinces") is not None:
         codes = list(filters["provinces"]) or [""]
-        sql += f" AND {person('province_id')} IN ({', '.join(param() for _ in codes)})"
+        sql += f" AND {person('province_id')} IN ({placeholders(codes)})"
         params += codes
     return sql, params
 
