@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from peewee import JOIN, fn
 
+from exports import XLSX_MIMETYPE
 from exports.lists import write_list
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, MANAGER, OFFICER
-from registry.beneficiaries import choices, deidentified, queries
+from registry.beneficiaries import ages, choices, deidentified, queries
 from registry.beneficiaries.choices import labels
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.search_form import SearchForm
@@ -23,21 +24,9 @@ from registry.db import database, is_postgres
 from registry.reference.models import Province
 
 bp = guard_blueprint(Blueprint("beneficiary_exports", __name__, url_prefix="/beneficiaries"), ADMIN, OFFICER, MANAGER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NAMED_ROLES = (ADMIN, OFFICER)
 CURSOR = "participant_export"
 BATCH_ROWS = 2000  # rows per fetch from PostgreSQL's cursor: a few hundred kB at a time
-
-
-def age_band(born, today):
-    """The age band of a birth date (or estimate) today."""
-    if born is None:
-        return "unknown"
-    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-    for band, (low, high) in queries.AGE_BAND_LIMITS.items():
-        if low <= age <= high:
-            return band
-    return "unknown"
 
 
 @contextmanager
@@ -79,8 +68,8 @@ def _deidentified(rows, today):
     sexes, bands, categories, statuses = (labels(choices.SEX), labels(choices.AGE_BAND), labels(choices.CATEGORY),
                                           labels(choices.STATUS))
     for code, sex, born, year, province, category, programs, status, registered in rows:
-        estimate = born or (date(year, 7, 1) if year else None)
-        yield (code, sexes.get(sex, sex), bands[age_band(estimate, today)], province,
+        band = ages.band_of_age(ages.age_on(ages.estimated_birth(born, year), today))
+        yield (code, sexes.get(sex, sex), bands[band], province,
                categories.get(category, category), queries.joined_programs(programs), statuses.get(status, status),
                registered)
 
@@ -154,5 +143,5 @@ def export():
     record_event("beneficiary.export", user=current_user._get_current_object(),
                  detail={"kind": kind, "rows": count, "filters": {k: v for k, v in form.filters().items() if v}})
     out.seek(0)
-    return send_file(out, mimetype=XLSX, as_attachment=True, max_age=0,
+    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
                      download_name=f"participants-{kind}-{date.today().isoformat()}.xlsx")

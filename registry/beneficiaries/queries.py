@@ -6,6 +6,7 @@ from flask_login import current_user
 from peewee import JOIN, Table, fn
 
 from registry.auth.guard import scoped
+from registry.beneficiaries import ages
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.name_search import newest_first, search_condition
@@ -16,7 +17,7 @@ from registry.reference.models import Province
 from registry.sql import survivor
 from registry.timeutil import add_years
 
-AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
+AGE_BAND_LIMITS = ages.limits()
 # Training's tables, read by name for the program filter and column: programs imports beneficiaries,
 # never the reverse.
 ENROLLMENT = Table("enrollment", ("id", "beneficiary_id", "cohort_id", "enrolled_on", "status"))
@@ -70,7 +71,7 @@ def _age_band_condition(band, today):
     low, high = AGE_BAND_LIMITS[band]
     earliest = add_years(today, -(high + 1)) + timedelta(days=1)
     latest = add_years(today, -low)
-    years = [y for y in range(earliest.year, latest.year + 1) if earliest <= date(y, 7, 1) <= latest]
+    years = [y for y in range(earliest.year, latest.year + 1) if earliest <= ages.estimated_birth(None, y) <= latest]
     by_year = Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.in_(years or [0])
     return Beneficiary.date_of_birth.between(earliest, latest) | by_year
 

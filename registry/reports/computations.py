@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from registry.outcomes.models import EMPLOYED
 from registry.programs.models import ENDED_STATUSES
-from registry.reports.sql import age, age_band, estimated_birth, flag, month_start
+from registry.beneficiaries.ages import age_band_sql, age_sql, estimated_birth_sql
+from registry.reports.sql import flag, month_start
 from registry.sql import literals, param, params as placeholders, survivor, within_a_year, ymd
 
 # A row counts for its participant or, for a record merged into another, for the survivor. One level is
@@ -139,9 +140,9 @@ def _candidates(base, computations, filters, parts, by_dimension):
     """(sql, params): the base's rows in the period, with the columns the computations need."""
     # The age on enrolling is worked out once per row here: below the window it is a column, not an
     # expression that the age band's every test would work out again.
-    born = estimated_birth(person("date_of_birth"), person("birth_year"))
+    born = estimated_birth_sql(person("date_of_birth"), person("birth_year"))
     columns = [f"{PERSON_ID} AS person, {base.order[0]} AS sort_on, {base.order[1]} AS row_id, "
-               f"{age(born, ymd('e.enrolled_on'))} AS age"]
+               f"{age_sql(born, ymd('e.enrolled_on'))} AS age"]
     if by_dimension:  # the rows the windows sort stay narrow when only totals are asked for
         columns += ["c.program_id AS program"] + [f"{person(column)} AS {name}" for name, column in (
             ("sex", "sex"), ("category", "category"), ("province", "province_id"), ("disability", "disability"))]
@@ -202,7 +203,7 @@ def _ranked(base_name, computations, filters, parts=(), levels=(("whole", False)
 def _persons(base_name, subset, level):
     """The qualifying rows of a subset at a level: one per person (and part), with their age band."""
     keep = f"first_{_key(subset)}_{level} = 1" + (f" AND in_{subset} = 1" if subset else "")
-    return f"SELECT *, {age_band('age')} AS age_band FROM ranked_{base_name} WHERE {keep}"
+    return f"SELECT *, {age_band_sql('age')} AS age_band FROM ranked_{base_name} WHERE {keep}"
 
 
 def _value(computation, level):

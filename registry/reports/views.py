@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from exports import XLSX_MIMETYPE
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER
@@ -26,7 +27,6 @@ from registry.reports.trace import traced_changes
 from registry.reports.workbook import indicator_workbook, workbook_bytes, workbook_document
 from registry.routing import id_args
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
 
 
@@ -95,7 +95,7 @@ def export():
     record_event("report.export", user=current_user._get_current_object(),
                  detail={"period": period.label, "programs": programs, "provinces": sorted(scope or []),
                          "mask_below": below, "submitted": bool(submission)})
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, max_age=0,
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
                      download_name=f"indicator-report-{period.label.replace(' ', '-')}.xlsx")
 
 
