@@ -25,6 +25,6 @@ def test_an_estimated_year_counts_from_1_july_in_python_and_in_sql(app_ctx):
     assert ages.age_on(ages.estimated_birth(None, 2000), date(2015, 6, 30)) == 14
     assert ages.age_on(ages.estimated_birth(None, 2000), date(2015, 7, 1)) == 15
     assert ages.age_on(ages.estimated_birth(None, None), date(2015, 7, 1)) is None
-    born = ages.estimated_birth_sql("NULL", "2000")
+    born = ages.estimated_birth_sql("CAST(NULL AS DATE)", "2000")
     age = database.execute_sql(f"SELECT {ages.age_sql(born, '20150630')}, {ages.age_sql(born, '20150701')}").fetchone()
     assert tuple(age) == (14, 15)
