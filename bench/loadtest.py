@@ -490,9 +490,13 @@ class Officer:
             if not stop.is_set():
                 self.import_sheet()
 
-    def csrf(self, kind, path):
-        """The CSRF token of a page's form, or None."""
+    def csrf(self, kind, path, reloads=3):
+        """The CSRF token of a page's form, or None; a page that got no answer is loaded again, as a user would."""
         response = self.web.call(kind, "GET", path, 200)
+        while response is None and reloads > 0:  # a killed worker: without a form there is nothing to post
+            time.sleep(1)
+            reloads -= 1
+            response = self.web.call(kind, "GET", path, 200)
         found = CSRF.search(response.text) if response is not None and response.status_code == 200 else None
         return found.group(1) if found else None
 
