@@ -13,6 +13,8 @@ from exports.cells import NEEDS_CARE, looks_like_formula, safe_cell
 CREATOR = "Beneficiary registry"
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+SECONDS_FORMAT = "yyyy-mm-dd hh:mm:ss"  # for a log, where the second matters
+CELL_TEXT_MAX = 32_767  # Excel refuses (and "repairs") a cell holding more
 BOLD = Font(bold=True)
 
 # Excel refuses these in sheet titles and caps titles at 31 characters.
@@ -30,12 +32,14 @@ def sheet_title(title, default="Sheet"):
     return cleaned or default
 
 
-def write_list(out, title, headers, rows, column_widths=None, date_columns=(), freeze=True):
+def write_list(out, title, headers, rows, column_widths=None, date_columns=(), freeze=True,
+               datetime_format=DATETIME_FORMAT):
     """Stream one sheet of rows to the file-like `out`; return the number of data rows written.
 
     `rows` is any iterable of sequences, consumed once: a generator over a database cursor keeps
     memory flat. `date_columns` (0-based indexes) show date-and-time values as dates only; plain
-    `datetime.date` values are shown as dates in every column.
+    `datetime.date` values are shown as dates in every column; the others show timestamps in
+    `datetime_format` (to the minute unless told).
     """
     workbook = Workbook(write_only=True)
     workbook.properties.creator = CREATOR
@@ -47,12 +51,12 @@ def write_list(out, title, headers, rows, column_widths=None, date_columns=(), f
     sheet.append([_header_cell(sheet, header) for header in headers])
     # One converter per column, chosen once: the loop below runs for every cell of every row.
     width = max([len(headers), *(index + 1 for index in date_columns)])
-    converters = [_converter(sheet, DATE_FORMAT if index in date_columns else DATETIME_FORMAT)
+    converters = [_converter(sheet, DATE_FORMAT if index in date_columns else datetime_format)
                   for index in range(width)]
     count = 0
     for row in rows:
         if len(row) > len(converters):  # a row longer than the headers is written whole
-            converters += [_converter(sheet, DATETIME_FORMAT)] * (len(row) - len(converters))
+            converters += [_converter(sheet, datetime_format)] * (len(row) - len(converters))
         sheet.append([convert(value) for convert, value in zip(converters, row)])
         count += 1
     workbook.save(out)
@@ -82,7 +86,9 @@ def _converter(sheet, datetime_format):
 
     def convert(value):
         if isinstance(value, str):
-            return value if needs_care(value) is None else safe_cell(sheet, _clean_text(value))
+            if len(value) <= CELL_TEXT_MAX and needs_care(value) is None:
+                return value
+            return safe_cell(sheet, _clean_text(value))
         if isinstance(value, datetime.datetime):
             # Excel has no time zones: the caller localises, we keep the wall-clock time.
             return _formatted(sheet, value.replace(tzinfo=None), datetime_format)
@@ -101,5 +107,7 @@ def _formatted(sheet, value, number_format):
 
 
 def _clean_text(text):
-    """Text without the control characters XML cannot hold, which would abort the whole export."""
-    return ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text without the control characters XML cannot hold (they would abort the whole export), cut to what
+    a cell takes."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return text if len(text) <= CELL_TEXT_MAX else text[:CELL_TEXT_MAX - 1] + "…"

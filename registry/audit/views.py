@@ -6,18 +6,18 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exports import XLSX_MIMETYPE
+from exports.lists import SECONDS_FORMAT, write_list
 from registry.audit import queries
 from registry.audit.display import detail_lines
 from registry.audit.forms import AuditFilterForm
 from registry.audit.services import record_event
-from registry.audit.workbook import write_events
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN
 from registry.beneficiaries.queries import codes_by_id, ids_with_code
 from registry.web.paging import paginated
 
 PER_PAGE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("audit", __name__, url_prefix="/audit"), ADMIN)
 
 
@@ -59,10 +59,10 @@ def export():
                _("Record"), _("Participant code"), _("IP address"), _("Browser"), _("Detail")]
     out = tempfile.TemporaryFile()  # on disk, so a long log does not sit in memory
     rows = queries.export_rows(queries.search_events(**form.filters(), ids_with_code=ids_with_code), codes_by_id)
-    count = write_events(out, _("Audit log"), headers, rows,
-                         widths=(9, 9, 20, 16, 24, 14, 10, 14, 16, 30, 80))
+    count = write_list(out, _("Audit log"), headers, rows,
+                       column_widths=(9, 9, 20, 16, 24, 14, 10, 14, 16, 30, 80), datetime_format=SECONDS_FORMAT)
     record_event("audit.export", user=current_user._get_current_object(),
                  detail={"rows": count, "filters": {k: v for k, v in form.filters().items() if v}})
     out.seek(0)
-    return send_file(out, mimetype=XLSX, as_attachment=True, max_age=0,
+    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
                      download_name=f"audit-log-{date.today().isoformat()}.xlsx")

@@ -1,6 +1,8 @@
 """The coded values of a participant record, with their labels for people."""
 from flask_babel import lazy_gettext as _l
 
+from registry.beneficiaries import ages
+
 SEX = {"female": _l("Female"), "male": _l("Male"), "other": _l("Other / prefer not to say")}
 CATEGORY = {"returned_migrant": _l("Returned migrant"), "at_risk": _l("At risk of unsafe migration")}
 ID_DOCUMENT_TYPE = {"national_id": _l("National ID card"), "idpoor": _l("IDPoor / equity card"),
@@ -14,7 +16,7 @@ EMPLOYMENT_STATUS = {"wage_employed": _l("Wage employed"), "self_employed": _l("
                      "migrated_abroad": _l("Migrated abroad")}
 CURRENCY = {"USD": "USD", "KHR": _l("KHR (riel)")}
 STATUS = {"active": _l("Active"), "archived": _l("Archived"), "merged": _l("Merged")}
-AGE_BANDS = ("under_15", "15-19", "20-24", "25-29", "30+", "unknown")
+AGE_BANDS = ages.CODES
 AGE_BAND = {"under_15": _l("Under 15"), "15-19": "15–19", "20-24": "20–24", "25-29": "25–29", "30+": "30+",
             "unknown": _l("Unknown")}
 

@@ -10,6 +10,7 @@ from flask_wtf.file import FileField, FileRequired
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
 
+from exports import XLSX_MIMETYPE
 from exports.import_template import build_import_template
 from exports.reading import UploadError
 from registry.auth.guard import guard_blueprint
@@ -21,7 +22,6 @@ from registry.beneficiaries.upload_errors import upload_message
 from registry.web.forms import ConfirmForm
 
 bp = guard_blueprint(Blueprint("beneficiary_imports", __name__, url_prefix="/beneficiaries/import"), ADMIN, OFFICER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(FlaskForm):
@@ -60,7 +60,7 @@ def template():
     out = io.BytesIO()
     build_import_template(out, **template_parts())
     out.seek(0)
-    return send_file(out, mimetype=XLSX, as_attachment=True, download_name="participants-import-template.xlsx")
+    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="participants-import-template.xlsx")
 
 
 @bp.post("/")

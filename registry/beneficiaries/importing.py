@@ -17,14 +17,13 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from exports.reading import UploadError, read_rows
-from registry.audit.models import AuditEvent
 from registry.audit.services import record_event
 from registry.beneficiaries.duplicate_index import DuplicateIndex
 from registry.beneficiaries.forms import BeneficiaryForm, form_values
 from registry.beneficiaries.import_columns import (HEADERS, REQUIRED, CellError, bilingual_header, form_value,
                                                    header_aliases)
 from registry.beneficiaries.models import Beneficiary, ImportJob
-from registry.beneficiaries.services import update_beneficiary
+from registry.beneficiaries.services import Registration, register_checked, update_beneficiary
 from registry.beneficiaries.upload_errors import upload_message
 from registry.db import database
 from registry.timeutil import utcnow
@@ -179,45 +178,15 @@ def import_job(job, include_duplicates=False):
         # First write of the transaction: the job's row stays locked until the import commits or dies, so a
         # "take it up again" on a job that only looks stale waits for it instead of importing it twice.
         _set(job, status="importing")
-        created = _insert_new([r for r in chosen if r.existing is None], user, job)
+        created = len(register_checked([
+            Registration(r.data, {ref: reasons for ref, reasons in r.duplicates}, {"import_job": job.id, "row": r.number})
+            for r in chosen if r.existing is None], user))
         for result in (r for r in chosen if r.existing is not None):
             update_beneficiary(result.existing, result.data, user, keep_blank=True)
         record_event("beneficiary.import", obj=job, user=user,
                      detail={"created": created, "updated": len(chosen) - created, "file": job.filename})
         _set(job, status="done", imported_rows=len(chosen), finished_at=utcnow())
     return job
-
-
-def _insert_new(results, user, job):
-    """Insert new participants in batches, each with its code and audit event; return how many."""
-    from registry.beneficiaries.duplicates import search_keys
-    from registry.beneficiaries.models import format_code
-    from registry.beneficiaries.services import EDITABLE
-    from registry.reference.counters import reserve
-
-    if not results:
-        return 0
-    numbers = iter(reserve("beneficiary", len(results)))
-    now = utcnow()
-    for start in range(0, len(results), 500):
-        batch = results[start:start + 500]
-        rows = []
-        for result in batch:
-            values = {name: result.data.get(name) for name in EDITABLE}
-            if values["date_of_birth"]:
-                values["birth_year"] = None
-            consent = any(values[k] for k in ("consent_data_use", "consent_follow_up", "consent_photos"))
-            rows.append({**values, **search_keys(values), "code": format_code(next(numbers)), "created_by": user.id,
-                         "consent_recorded_by": user.id if consent else None, "created_at": now, "updated_at": now})
-        Beneficiary.insert_many(rows).execute()
-        ids = dict(Beneficiary.select(Beneficiary.code, Beneficiary.id)
-                   .where(Beneficiary.code.in_([r["code"] for r in rows])).tuples())
-        AuditEvent.insert_many([
-            {"user": user.id, "username": user.username, "action": "beneficiary.create", "object_type": "beneficiary",
-             "object_id": str(ids[row["code"]]), "at": now,
-             "detail": json.dumps({"code": row["code"], "import_job": job.id, "row": result.number})}
-            for row, result in zip(rows, batch)]).execute()
-    return len(results)
 
 
 PHASES = {"check": check_job, "import": import_job}

@@ -4,6 +4,7 @@ from datetime import date, timedelta
 from flask import redirect, url_for
 from peewee import JOIN, Table, fn
 
+from registry.beneficiaries import ages
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.name_search import newest_first, search_condition
@@ -11,10 +12,11 @@ from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
 from registry.db import database, is_postgres
 from registry.reference.models import Province
+from registry.sql import survivor
 from registry.timeutil import add_years
 from registry.web.scope import in_scope_or_404, scoped
 
-AGE_BAND_LIMITS = {"under_15": (0, 14), "15-19": (15, 19), "20-24": (20, 24), "25-29": (25, 29), "30+": (30, 150)}
+AGE_BAND_LIMITS = ages.limits()
 # Training's tables, read by name for the program filter and column: programs imports beneficiaries,
 # never the reverse.
 ENROLLMENT = Table("enrollment", ("id", "beneficiary_id", "cohort_id", "enrolled_on", "status"))
@@ -77,7 +79,7 @@ def _age_band_condition(band, today):
     low, high = AGE_BAND_LIMITS[band]
     earliest = add_years(today, -(high + 1)) + timedelta(days=1)
     latest = add_years(today, -low)
-    years = [y for y in range(earliest.year, latest.year + 1) if earliest <= date(y, 7, 1) <= latest]
+    years = [y for y in range(earliest.year, latest.year + 1) if earliest <= ages.estimated_birth(None, y) <= latest]
     by_year = Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.in_(years or [0])
     return Beneficiary.date_of_birth.between(earliest, latest) | by_year
 
@@ -131,7 +133,7 @@ def _names_by_person():
     """A subquery (person, names) of everyone with an admitted enrollment."""
     # The few merged records are joined by hash, not every participant a second time.
     merged = Beneficiary.alias("merged")
-    person = fn.COALESCE(merged.merged_into, ENROLLMENT.beneficiary_id)
+    person = survivor(merged.merged_into, ENROLLMENT.beneficiary_id)
     return (ENROLLMENT.select(person.alias("person"), fn.string_agg(PROGRAM.name, NAMES_APART).alias("names"))
             .join(COHORT, on=(COHORT.id == ENROLLMENT.cohort_id))
             .join(PROGRAM, on=(PROGRAM.id == COHORT.program_id))

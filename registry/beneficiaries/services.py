@@ -1,9 +1,10 @@
 """Participant use cases: register, change, archive, restore. Each is one transaction with its audit event."""
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from registry.audit.services import changed_fields, record_event
+from registry.audit.services import changed_fields, record_event, record_events
 from registry.beneficiaries.duplicates import find_duplicates, search_keys
 from registry.beneficiaries.models import Beneficiary, format_code
 from registry.reference.counters import reserve
@@ -19,8 +20,10 @@ EDITABLE = (
     "baseline_income_currency", "consent_data_use", "consent_follow_up", "consent_photos", "consent_on",
     "registered_on",
 )
+CONSENTS = ("consent_data_use", "consent_follow_up", "consent_photos")
+BATCH = 500  # records per statement when many are registered at once (an import)
 # The consent an edit may correct, until it is withdrawn (registry/beneficiaries/consent.py).
-CONSENT_FIELDS = ("consent_data_use", "consent_follow_up", "consent_photos", "consent_on")
+CONSENT_FIELDS = CONSENTS + ("consent_on",)
 
 
 class LikelyDuplicates(Exception):
@@ -33,6 +36,15 @@ class LikelyDuplicates(Exception):
 
 class BeneficiaryError(ValueError):
     """A change that the rules do not allow; the message says why."""
+
+
+@dataclass
+class Registration:
+    """A participant to register, already checked: their values, the likely duplicates accepted, audit context."""
+
+    data: dict
+    duplicates: dict = field(default_factory=dict)  # {code or "row N": [reason codes]} registered beside
+    detail: dict = field(default_factory=dict)  # more for the create event (an import's job and row)
 
 
 def _values(data):
@@ -60,21 +72,54 @@ def register_beneficiary(data, user, allow_duplicate=False):
     matches = find_duplicates(data)
     if matches and not allow_duplicate:
         raise LikelyDuplicates(matches)
-    values = _values(data)
-    with database.atomic():
-        beneficiary = Beneficiary(**values, **search_keys(values), created_by=user,
-                                  consent_recorded_by=user if _any_consent(values) else None)
-        beneficiary.code = format_code(reserve("beneficiary")[0])
-        beneficiary.save(force_insert=True)
-        record_event("beneficiary.create", obj=beneficiary, user=user, detail={"code": beneficiary.code})
-        if matches:
-            record_event("beneficiary.duplicate_override", obj=beneficiary, user=user,
-                         detail={"matches": {m.beneficiary.code: m.reasons for m in matches}})
+    [beneficiary] = register_checked([Registration(data, {m.beneficiary.code: m.reasons for m in matches})], user)
     return beneficiary
 
 
-def _any_consent(values):
-    return any(values.get(k) for k in ("consent_data_use", "consent_follow_up", "consent_photos"))
+def register_checked(registrations, user):
+    """Register participants whose likely duplicates were already looked for: the form's one, an import's many.
+
+    One transaction, a few statements per BATCH however many. Each record gets its code, the values and
+    consent rules of _new_record, a beneficiary.create event and, when registered beside likely
+    duplicates, a beneficiary.duplicate_override event naming them. Returns the records, with their ids.
+    """
+    if not registrations:
+        return []
+    created = []
+    with database.atomic():
+        numbers = iter(reserve("beneficiary", len(registrations)))
+        for start in range(0, len(registrations), BATCH):
+            batch = registrations[start:start + BATCH]
+            records = [_new_record(r.data, user, format_code(next(numbers))) for r in batch]
+            _insert(records)
+            record_events("beneficiary.create", records, [{"code": b.code, **r.detail} for b, r in zip(records, batch)],
+                          user=user)
+            overridden = [(b, r) for b, r in zip(records, batch) if r.duplicates]
+            record_events("beneficiary.duplicate_override", [b for b, _r in overridden],
+                          [{"matches": r.duplicates} for _b, r in overridden], user=user)
+            created += records
+    return created
+
+
+def _new_record(data, user, code):
+    """An unsaved record of registration data: its values, search keys, and who recorded any consent."""
+    values = _values(data)
+    consent = any(values.get(name) for name in CONSENTS)
+    return Beneficiary(**values, **search_keys(values), code=code, created_by=user,
+                       consent_recorded_by=user if consent else None)
+
+
+def _insert(records):
+    """Insert new records in one statement and give each its id (found by its unique code)."""
+    query = Beneficiary.insert_many([record.__data__ for record in records])
+    if database.returning_clause:
+        ids = dict(query.returning(Beneficiary.code, Beneficiary.id).tuples().execute())
+    else:
+        query.execute()
+        ids = dict(Beneficiary.select(Beneficiary.code, Beneficiary.id)
+                   .where(Beneficiary.code.in_([record.code for record in records])).tuples())
+    for record in records:
+        record.id = ids[record.code]
 
 
 def update_beneficiary(beneficiary, data, user, keep_blank=False):

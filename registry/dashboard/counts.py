@@ -8,11 +8,9 @@ followed up and employed the denominator and numerator of EG.6-12.
 """
 from dataclasses import dataclass
 
-from registry.dashboard.sql import (day, latest, latest_value, merged_join, param, person, rows, unindexed,
-                                    within_a_year)
+from registry.dashboard.sql import day, latest, latest_value, merged_join, person, rows, unindexed
 from registry.outcomes.models import EMPLOYED
-
-EMPLOYED_SQL = ", ".join(f"'{status}'" for status in EMPLOYED)
+from registry.sql import literals, param, within_a_year
 
 
 @dataclass(frozen=True)
@@ -74,7 +72,7 @@ def follow_up_counts(scope, start, end):
     that started on or after the enrollment.
     """
     condition, values = scope.on_enrollments("e", person("e"))
-    new_job = (f"CASE WHEN f.status IN ({EMPLOYED_SQL}) AND f.job_started_on IS NOT NULL "
+    new_job = (f"CASE WHEN f.status IN {literals(EMPLOYED)} AND f.job_started_on IS NOT NULL "
                f"AND f.job_started_on >= e.enrolled_on AND NOT f.job_before_training THEN 1 ELSE 0 END")
     p = param()
     sql = (f"SELECT COUNT(*), SUM({latest_value('counted', 2)}) FROM ("

@@ -3,9 +3,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from registry.beneficiaries.choices import EMPLOYMENT_STATUS
-from registry.dashboard.sql import (day, latest, latest_value, merged_join, month_key, month_of, param, person,
-                                    rows, unindexed)
+from registry.dashboard.sql import day, latest, latest_value, merged_join, month_key, month_of, person, rows, unindexed
 from registry.programs.models import ATTENDED
+from registry.sql import literals, param
 from registry.timeutil import add_months
 
 MONTHS = 12
@@ -109,13 +109,12 @@ def attendance_by_cohort(scope, today, limit=COHORTS_SHOWN):
     """
     condition, values = scope.on_cohorts("c.id")
     p = param()
-    attended = ", ".join(f"'{mark}'" for mark in ATTENDED)
     sql = (f"WITH chosen AS (SELECT c.id, c.name, c.start_on, pg.min_attendance, COUNT(*) OVER () AS total "
            f"FROM cohort c JOIN program pg ON pg.id = c.program_id "
            f"WHERE c.start_on <= {p} AND c.end_on >= {p} AND {condition} "
            f"ORDER BY c.start_on DESC, c.id DESC LIMIT {p}) "
            f"SELECT ch.id, ch.name, ch.start_on, ch.min_attendance, ch.total, COUNT(s.id), "
-           f"SUM(CASE WHEN a.status IN ({attended}) THEN 1 ELSE 0 END), COUNT(a.id) FROM chosen ch "
+           f"SUM(CASE WHEN a.status IN {literals(ATTENDED)} THEN 1 ELSE 0 END), COUNT(a.id) FROM chosen ch "
            f"LEFT JOIN enrollment e ON e.cohort_id = ch.id AND e.status <> 'waitlisted' "
            f"LEFT JOIN training_session s ON s.cohort_id = ch.id AND NOT s.cancelled AND s.held_on <= {p} "
            f"AND s.held_on >= e.enrolled_on AND (e.ended_on IS NULL OR s.held_on <= e.ended_on) "

@@ -9,6 +9,7 @@ over a packed number (latest()) rather than a window function, which costs SQLit
 from dataclasses import dataclass
 
 from registry.db import database, is_postgres
+from registry.sql import param, params, survivor
 
 
 def person(table):
@@ -20,7 +21,7 @@ def person(table):
     row against the set of merged ids, read once, and looks the survivor up for those rows only.
     """
     if is_postgres():
-        return f"COALESCE(m_{table}.merged_into_id, {table}.beneficiary_id)"
+        return survivor(f"m_{table}.merged_into_id", f"{table}.beneficiary_id")
     return (f"CASE WHEN {table}.beneficiary_id IN (SELECT id FROM beneficiary WHERE status = 'merged') "
             f"THEN (SELECT merged_into_id FROM beneficiary WHERE id = {table}.beneficiary_id) "
             f"ELSE {table}.beneficiary_id END")
@@ -32,16 +33,6 @@ def merged_join(table):
         return (f"LEFT JOIN beneficiary m_{table} ON m_{table}.id = {table}.beneficiary_id "
                 f"AND m_{table}.status = 'merged'")
     return ""
-
-
-def param():
-    """The driver's placeholder: ? for SQLite, %s for PostgreSQL."""
-    return database.obj.param
-
-
-def params(values):
-    """Placeholders for a list of values, e.g. "?, ?, ?" (a list that is never empty)."""
-    return ", ".join(param() for _ in values)
 
 
 def day(value):
@@ -65,13 +56,6 @@ def date_key(column):
     if is_postgres():
         return f"({column} - DATE '1970-01-01')"
     return f"CAST(replace({column}, '-', '') AS INTEGER)"
-
-
-def within_a_year(later, earlier):
-    """SQL: the later date is at most a year after the earlier one (from 29 February, up to 28 February)."""
-    if is_postgres():
-        return f"{later} <= {earlier} + INTERVAL '1 year'"
-    return f"{date_key(later)} <= {date_key(earlier)} + 10000"
 
 
 def unindexed(column):

@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from exports import XLSX_MIMETYPE
 from exports.reading import UploadError
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint
@@ -20,7 +21,6 @@ from registry.programs.services import TrainingError
 from registry.web.routing import record_id
 
 bp = guard_blueprint(Blueprint("signin", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class SigninUploadForm(FlaskForm):
@@ -54,7 +54,7 @@ def workbook(cohort_id, session_id=None):
     data = signin.sheet_workbook(sheet)
     _audit_sheet(cohort, session, "xlsx", len(sheet.people))
     suffix = f"-{session.held_on.isoformat()}" if session else ""
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, max_age=0,
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
                      download_name=f"signin-cohort-{cohort.id}{suffix}.xlsx")
 
 

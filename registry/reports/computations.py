@@ -17,7 +17,11 @@ part as well, and one pass gives every part's figures beside the whole period's.
 """
 from dataclasses import dataclass
 
-from registry.reports.sql import age, age_band, estimated_birth, flag, month_start, param, within_a_year, ymd
+from registry.outcomes.models import EMPLOYED
+from registry.programs.models import ENDED_STATUSES
+from registry.beneficiaries.ages import age_band_sql, age_sql, estimated_birth_sql
+from registry.reports.sql import flag, month_start
+from registry.sql import literals, param, params as placeholders, survivor, within_a_year, ymd
 
 # A row counts for its participant or, for a record merged into another, for the survivor. One level is
 # enough: a merge re-points the records merged into its duplicate, so merged_into is always a final survivor
@@ -28,9 +32,7 @@ SURVIVORS = ("(SELECT * FROM beneficiary WHERE id IN "
 PERSON = ("JOIN beneficiary b ON b.id = e.beneficiary_id "
           f"LEFT JOIN {SURVIVORS} s ON s.id = b.merged_into_id "
           "JOIN cohort c ON c.id = e.cohort_id")
-PERSON_ID = "COALESCE(b.merged_into_id, b.id)"
-ENDED = "('completed', 'dropped_out', 'withdrawn')"
-EMPLOYED = "('wage_employed', 'self_employed')"
+PERSON_ID = survivor("b.merged_into_id", "b.id")
 DIMENSIONS = {
     "sex": "sex",
     "age_band": "age_band",
@@ -61,7 +63,7 @@ class Base:
 BASES = {
     "enrolled": Base(f"FROM enrollment e {PERSON}", "1 = 1", "e.enrolled_on"),
     # An enrollment never admitted from a waitlist (enrolled_on NULL) is none, even withdrawn while waiting.
-    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {ENDED} AND e.enrolled_on IS NOT NULL", "e.ended_on"),
+    "ended": Base(f"FROM enrollment e {PERSON}", f"e.status IN {literals(ENDED_STATUSES)} AND e.enrolled_on IS NOT NULL", "e.ended_on"),
     # CROSS JOIN: SQLite then reads the follow-ups of the period by their date, not every completed
     # enrollment's (PostgreSQL plans a CROSS JOIN like any other join).
     "followed": Base(
@@ -104,7 +106,7 @@ COMPUTATIONS = {c.name: c for c in [
     # A job is new when it started on or after the enrollment; one said to have started before the
     # training is not, whatever date it carries (the follow-up form refuses the two together anyway).
     Computation("new_employment", "percent", "followed", flag(
-        f"f.status IN {EMPLOYED} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on "
+        f"f.status IN {literals(EMPLOYED)} AND f.job_started_on IS NOT NULL AND f.job_started_on >= e.enrolled_on "
         f"AND NOT f.job_before_training")),
     Computation("further_education", "percent", "followed", flag("f.status = 'in_training_or_education'")),
     Computation("irregular_remigration", "count", "followed",
@@ -139,9 +141,9 @@ def _candidates(base, computations, filters, parts, by_dimension):
     """(sql, params): the base's rows in the period, with the columns the computations need."""
     # The age on enrolling is worked out once per row here: below the window it is a column, not an
     # expression that the age band's every test would work out again.
-    born = estimated_birth(person("date_of_birth"), person("birth_year"))
+    born = estimated_birth_sql(person("date_of_birth"), person("birth_year"))
     columns = [f"{PERSON_ID} AS person, {base.order[0]} AS sort_on, {base.order[1]} AS row_id, "
-               f"{age(born, ymd('e.enrolled_on'))} AS age"]
+               f"{age_sql(born, ymd('e.enrolled_on'))} AS age"]
     if by_dimension:  # the rows the windows sort stay narrow when only totals are asked for
         columns += ["c.program_id AS program"] + [f"{person(column)} AS {name}" for name, column in (
             ("sex", "sex"), ("category", "category"), ("province", "province_id"), ("disability", "disability"))]
@@ -168,11 +170,11 @@ def _candidates(base, computations, filters, parts, by_dimension):
 def _filtered(sql, filters):
     params = [filters["start"], filters["end"]]
     if filters.get("programs"):
-        sql += f" AND c.program_id IN ({', '.join(param() for _ in filters['programs'])})"
+        sql += f" AND c.program_id IN ({placeholders(filters['programs'])})"
         params += list(filters["programs"])
     if filters.get("provinces") is not None:
         codes = list(filters["provinces"]) or [""]
-        sql += f" AND {person('province_id')} IN ({', '.join(param() for _ in codes)})"
+        sql += f" AND {person('province_id')} IN ({placeholders(codes)})"
         params += codes
     return sql, params
 
@@ -202,7 +204,7 @@ def _ranked(base_name, computations, filters, parts=(), levels=(("whole", False)
 def _persons(base_name, subset, level):
     """The qualifying rows of a subset at a level: one per person (and part), with their age band."""
     keep = f"first_{_key(subset)}_{level} = 1" + (f" AND in_{subset} = 1" if subset else "")
-    return f"SELECT *, {age_band('age')} AS age_band FROM ranked_{base_name} WHERE {keep}"
+    return f"SELECT *, {age_band_sql('age')} AS age_band FROM ranked_{base_name} WHERE {keep}"
 
 
 def _value(computation, level):

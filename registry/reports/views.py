@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exports import XLSX_MIMETYPE
 from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, MANAGER, OFFICER
@@ -27,7 +28,6 @@ from registry.web.forms import ConfirmForm
 from registry.web.routing import id_args
 from registry.web.scope import provinces_in_scope
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 bp = guard_blueprint(Blueprint("reports", __name__, url_prefix="/reports"), ADMIN, MANAGER, OFFICER)
 bp.register_error_handler(OutsideScope, lambda error: error_answer(403))
 
@@ -97,7 +97,7 @@ def export():
     record_event("report.export", user=current_user._get_current_object(),
                  detail={"period": period.label, "programs": programs, "provinces": sorted(scope or []),
                          "mask_below": below, "submitted": bool(submission)})
-    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, max_age=0,
+    return send_file(io.BytesIO(data), mimetype=XLSX_MIMETYPE, as_attachment=True, max_age=0,
                      download_name=f"indicator-report-{period.label.replace(' ', '-')}.xlsx")
 
 

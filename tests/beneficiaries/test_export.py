@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
-from registry.beneficiaries import export_views
+from registry.beneficiaries import exporting
 from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
 from registry.timeutil import add_years
@@ -123,7 +123,7 @@ def export_peak(client, url):
 @pytest.mark.parametrize("kind", ["named", "deidentified"])
 def test_export_memory_does_not_grow_with_the_rows(app, client, auth, monkeypatch, kind):
     # 100 rows a batch on PostgreSQL, so that 2,000 rows take many batches, as 100,000 do in production.
-    monkeypatch.setattr(export_views, "BATCH_ROWS", 100)
+    monkeypatch.setattr(exporting, "BATCH_ROWS", 100)
     url = f"/beneficiaries/export.xlsx?kind={kind}"
     auth.login_as("officer")
     add_people(app, 1, 200)

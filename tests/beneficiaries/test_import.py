@@ -114,6 +114,22 @@ def test_duplicates_in_the_file_and_in_the_registry(officer_client, create_benef
     assert Beneficiary.select().count() == 3
 
 
+def test_an_import_registers_as_the_form_does_with_its_events_and_accepted_duplicates(officer_client,
+                                                                                     create_beneficiary):
+    create_beneficiary(given_name="Dara", family_name="Chea", date_of_birth=date(1990, 1, 1), province="02")
+    job = upload(officer_client, sheet(person(), person(**{"Family name": "Chea", "Given name": "Dara",
+                                                           "Date of birth": "1990-01-01"})))
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm", data={"include_duplicates": "y"})
+    dara = Beneficiary.get((Beneficiary.given_name == "Dara") & (Beneficiary.code != "BR-000001"))
+    assert dara.consent_recorded_by.username == "importer"
+    events = {(e.action, e.object_id): e for e in AuditEvent.select().where(AuditEvent.action.startswith("beneficiary."))}
+    created = events["beneficiary.create", str(dara.id)]
+    assert json.loads(created.detail) == {"code": dara.code, "import_job": job.id, "row": 3}
+    assert created.user_agent  # the import ran inline, in the confirming request
+    override = events["beneficiary.duplicate_override", str(dara.id)]
+    assert list(json.loads(override.detail)["matches"]) == ["BR-000001"]
+
+
 def test_a_row_with_a_code_corrects_that_person_and_blanks_wipe_nothing(officer_client, create_beneficiary):
     create_beneficiary(village="Kouk Khmum", province="02")
     job = upload(officer_client, sheet({"Code": "br-000001", "Sex": "female", "Province": "02",
@@ -189,11 +205,11 @@ def test_a_failure_during_import_writes_nothing(officer_client, monkeypatch):
 
     job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara"})))
 
-    def broken(results, user, job):
+    def broken(registrations, user):
         Beneficiary.insert(code="BR-X", sex="female", category="at_risk").execute()
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importing, "_insert_new", broken)
+    monkeypatch.setattr(importing, "register_checked", broken)
     officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
     assert ImportJob.get_by_id(job.id).status == "failed"
     assert Beneficiary.select().count() == 0

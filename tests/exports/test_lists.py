@@ -5,7 +5,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from exports.lists import sheet_title, write_list
+from exports.lists import CELL_TEXT_MAX, SECONDS_FORMAT, sheet_title, write_list
 
 HEADERS = ["Name", "Born on", "Phone", "Note"]
 
@@ -64,6 +64,19 @@ def test_date_columns_show_timestamps_as_dates():
     assert sheet["A2"].number_format == "yyyy-mm-dd"
     assert sheet["B2"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet["B2"].value == datetime.datetime(2026, 3, 1, 14, 30)  # wall-clock time kept
+
+
+def test_a_log_shows_timestamps_to_the_second():
+    at = datetime.datetime(2026, 3, 1, 14, 30, 5)
+    _count, workbook = written([[at]], headers=["At"], datetime_format=SECONDS_FORMAT)
+    assert workbook.active["A2"].number_format == "yyyy-mm-dd hh:mm:ss"
+    assert workbook.active["A2"].value == at
+
+
+def test_text_longer_than_a_cell_takes_is_cut_with_an_ellipsis():
+    _count, workbook = written([["a" * (CELL_TEXT_MAX + 10), "=b" * CELL_TEXT_MAX]], headers=["Detail", "Formula"])
+    detail, formula = workbook.active["A2"].value, workbook.active["B2"].value
+    assert (len(detail), detail[-1], len(formula), formula[:2]) == (CELL_TEXT_MAX, "…", CELL_TEXT_MAX, "=b")
 
 
 def test_control_characters_are_dropped_instead_of_failing_the_export():
