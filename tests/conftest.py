@@ -25,6 +25,9 @@ PASSWORD = "correct horse battery"
 # into the instance folder; tests about the witness give their own path.
 WITNESS_DIR = tempfile.TemporaryDirectory(prefix="registry-witness-")
 WITNESS_NUMBER = itertools.count(1)
+# For every folder: the makers of records and callers, the small worlds of the access tests, and the
+# check that a run leaves the checkout as it found it.
+pytest_plugins = ("tests.makers", "tests.access_world", "tests.checkout")
 
 
 def _admin_connection(url, dbname=None):
@@ -178,19 +181,6 @@ class AuthActions:
     def logout(self):
         """Post the sign-out form."""
         return self._client.post("/logout")
-
-
-@pytest.fixture
-def bearer(app):
-    """bearer(user) → the headers that send a new API token of the user."""
-    from registry.api.tokens import create_token
-
-    def make(user):
-        with app.app_context():
-            token, _record = create_token(user, "tests")
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 @pytest.fixture
