@@ -11,6 +11,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = pytest.StashKey[dict]()
+CHANGED = pytest.StashKey[list]()
 
 
 def checkout_state(root=ROOT):
@@ -46,13 +47,16 @@ def pytest_sessionstart(session):
 def pytest_sessionfinish(session, exitstatus):
     """Fail the run if a test changed, added or removed a file that git sees."""
     before, after = session.config.stash.get(BEFORE, None), checkout_state()
-    if before is None or after is None:
-        return
-    changed = changed_during(before, after)
+    if before is not None and after is not None:
+        session.config.stash[CHANGED] = changed_during(before, after)
+        if session.config.stash[CHANGED]:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """Name the files the run changed."""
+    changed = config.stash.get(CHANGED, [])
     if changed:
-        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.section("the test run changed the checkout", red=True)
-            for path in changed:
-                reporter.write_line(f"  {path}")
-        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        terminalreporter.section("the test run changed the checkout: write into a temporary folder", red=True)
+        for path in changed:
+            terminalreporter.write_line(f"  {path}")

@@ -1,8 +1,9 @@
-"""Fixtures: a fresh app on a clean database for each test, and makers for its data.
+"""Fixtures: a fresh app on a clean database for each test, its clients and accounts.
 
 The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
 (its public schema is reset at the start of the run). Migrations run once per run; after
-each test every table but the reference lists is emptied.
+each test every table but the reference lists is emptied. The makers of the other records
+(participants, programs, cohorts, enrollments, API callers) are in tests/makers.py, loaded below.
 """
 import itertools
 import os
