@@ -38,10 +38,11 @@ test: translations
 screenshots: translations
 	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py -q -p no:cacheprovider
 
-# Issue 9's benchmark: N=10,000 and 100,000 on SQLite and on PostgreSQL (a server on 127.0.0.1:5432), about
-# an hour. More with BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1000000 --requests 50"; see docs/performance.md.
+# The national-scale benchmark (bench/national.py): N=10,000 and 100,000 on SQLite and on PostgreSQL (a server
+# on 127.0.0.1:5432), about half an hour. More with BENCH_ARGS, e.g. BENCH_ARGS="--sizes 1000000 --requests 50";
+# see docs/performance.md. The other benchmarks, the load test and the tools: README.md, "Benchmarks and tools".
 bench: translations
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m bench.national $(BENCH_ARGS)
 
 # After changing user-facing strings: refresh the template and the catalogs, then translate.
 i18n-extract: install

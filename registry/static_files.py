@@ -8,7 +8,7 @@ from registry.security_headers import ASSET_MAX_AGE
 
 bp = Blueprint("files", __name__)
 
-# A subset of Noto Sans Khmer (Khmer only, regular to bold), made by scripts/subset_khmer_font.py.
+# A subset of Noto Sans Khmer (Khmer only, regular to bold), made by tools/subset_khmer_font.py.
 KHMER_FONT = Path(__file__).resolve().parent.parent / "static" / "fonts" / "noto-sans-khmer.woff2"
 
 

@@ -162,7 +162,7 @@ def test_a_compressed_asset_revalidates_with_304(client):
 
 
 def test_the_khmer_font_is_a_small_woff2_that_still_shapes_khmer():
-    from fontTools.ttLib import TTFont  # a development tool (scripts/subset_khmer_font.py), not a runtime one
+    from fontTools.ttLib import TTFont  # a development tool (tools/subset_khmer_font.py), not a runtime one
 
     path = FILES / "fonts" / "noto-sans-khmer.woff2"
     font = TTFont(path)

@@ -60,7 +60,7 @@ def _text(label, length=100):
 
 
 class BeneficiaryForm(FlaskForm):
-    """Every field of a participant record (DOMAIN.md), named as the API names them."""
+    """Every field of a participant record (docs/domain.md#participant), named as the API names them."""
 
     given_name = _text(_l("Given name (Latin letters)"))
     family_name = _text(_l("Family name (Latin letters)"))

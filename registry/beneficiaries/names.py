@@ -24,7 +24,7 @@ _SEPARATORS = re.compile(r"[\W_]+")
 # Vietnamese d with stroke, which has no decomposition.
 _LOOKALIKES = str.maketrans("авекмнорстухіјѕđ", "abekmhopctyxijsd")
 
-# Thresholds on a 0-100 similarity, chosen with scripts/measure_name_matching.py --sweep.
+# Thresholds on a 0-100 similarity, chosen with tools/measure_name_matching.py --sweep.
 # Latin fields: optimal-string-alignment similarity (a swapped pair of letters is one typo),
 # so one typo is accepted in a name of six letters or more (Sopahl 83, Chanthy/Chantyh 86).
 LATIN_FUZZY_MIN = 83

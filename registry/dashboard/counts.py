@@ -1,4 +1,4 @@
-"""The dashboard's headline counts for a scope, by DOMAIN.md's definitions.
+"""The dashboard's headline counts for a scope, by the definitions of docs/domain.md#dashboards.
 
 Every count is of people, not records: a person in two cohorts counts once, a merged duplicate
 counts as its survivor, archived people still count for what they did. Registered and in training

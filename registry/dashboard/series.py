@@ -104,7 +104,8 @@ def attendance_by_cohort(scope, today, limit=COHORTS_SHOWN):
     """(rates, cohorts in all): the attendance of the scope's cohorts in progress or ended lately.
 
     The cohorts shown are the `limit` that started last; each rate pools its people's sessions as
-    DOMAIN.md defines an enrollment's rate (the sessions held while it was open), waitlisted people aside.
+    docs/domain.md#attendance defines an enrollment's rate (the sessions held while it was open), waitlisted
+    people aside.
     """
     condition, values = scope.on_cohorts("c.id")
     p = param()
@@ -128,7 +129,7 @@ def attendance_by_cohort(scope, today, limit=COHORTS_SHOWN):
 
 def employment_at_six_months(scope, start, end):
     """People by program and status at their 6-month follow-up dated in a period: the latest that reached them,
-    else "not reached". A person counts once per program they completed (DOMAIN.md: people, not enrollments).
+    else "not reached". A person counts once per program they completed (docs/domain.md#people-not-enrollments).
     """
     condition, values = scope.on_enrollments("e", person("e"))
     p = param()

@@ -12,8 +12,9 @@ from registry.db import database, is_postgres
 
 
 def person(table):
-    """The person a row with a beneficiary_id counts for: DOMAIN.md counts a merged duplicate as its final survivor,
-    which merged_into always names (a merge re-points the records merged into its duplicate).
+    """The person a row with a beneficiary_id counts for: a merged duplicate counts as its final survivor
+    (docs/domain.md#people-not-enrollments), which merged_into always names (a merge re-points the records
+    merged into its duplicate).
 
     Merges are rare. PostgreSQL joins the few merged records by hash (merged_join()); SQLite tests each
     row against the set of merged ids, read once, and looks the survivor up for those rows only.

@@ -1,4 +1,4 @@
-"""Indicators as data, seeded with the default set of DOMAIN.md, and their targets."""
+"""Indicators as data, seeded with the default set of docs/domain.md#indicators, and their targets."""
 from peewee import BooleanField, CharField, DecimalField, ForeignKeyField, IntegerField, Model, TextField
 
 ALL = "sex,age_band,category,province,disability,program"

@@ -32,7 +32,7 @@ def up(migrator, db):
         note_correction(db, "0016_waitlist", {
             "admitted_from_a_waitlist": admitted, "never_admitted": never_admitted,
             "why": "enrolled_on is now the day a waitlisted person was admitted, and empty for people never "
-                   "admitted, who count in no indicator (DOMAIN.md, Waitlists)"})
+                   "admitted, who count in no indicator (docs/domain.md#waitlists)"})
 
 
 def _frozen(db):

@@ -1,4 +1,5 @@
-"""The indicator computations of DOMAIN.md, in SQL: each person's qualifying row, then GROUP BY per disaggregation.
+"""The indicator computations of docs/domain.md#indicators, in SQL: each person's qualifying row, then GROUP BY
+per disaggregation.
 
 Every computation reads one of three bases of candidate rows: the enrollments enrolled in the
 period, the enrollments that ended in it (completed, dropped out or withdrawn), and the reached

@@ -20,7 +20,7 @@ def _number(value):
 
 
 def _value(kind, numerator, denominator):
-    """DOMAIN.md's closing rule: a count is its numerator; a ratio is rounded to 4 places, None over 0."""
+    """The rule of docs/domain.md#values: a count is its numerator; a ratio is rounded to 4 places, None over 0."""
     if kind == "count":
         return numerator
     return round(numerator / denominator, 4) if denominator else None

@@ -20,9 +20,9 @@ GIVEN_NAMES = [
     "Sreymao", "Monyrath", "Ponleu", "Sovanna", "Malis", "Narin", "Sophy", "Theary", "Vanna", "Sokhim",
     "Chhorvy", "Kimheng", "Sothearith", "Vicheka", "Rachana", "Bunna", "Sarath", "Sokun", "Pheakdey",
 ]
-# More family names whose Khmer spelling scripts/name_pairs.tsv gives.
+# More family names whose Khmer spelling tools/name_pairs.tsv gives.
 MORE_FAMILY_NAMES = ["Meng", "Hun", "Sun", "Nguon", "Chhim", "Chum", "San"]
-# Only spellings we are sure of (most from scripts/name_pairs.tsv); other names stay Latin-only.
+# Only spellings we are sure of (most from tools/name_pairs.tsv); other names stay Latin-only.
 KHMER = {
     "Sok": "សុខ", "Chea": "ជា", "Kim": "គឹម", "Lim": "លឹម", "Heng": "ហេង", "Chan": "ចាន់", "Meas": "មាស",
     "Ouk": "អ៊ុក", "Pich": "ពេជ្រ", "Prak": "ប្រាក់", "Seng": "សេង", "Srey": "ស្រី", "Tep": "ទេព", "Touch": "ទូច",
@@ -39,7 +39,7 @@ KHMER = {
     "Pisal": "ពិសាល", "Visal": "វិសាល", "Chenda": "ចិន្តា", "Reaksmey": "រស្មី", "Oudom": "ឧត្តម",
     "Samnang": "សំណាង", "Veasna": "វាសនា", "Chantrea": "ចន្ទ្រា",
 }
-# Other Latin spellings of the same Khmer name, as officers write them (scripts/name_pairs.tsv).
+# Other Latin spellings of the same Khmer name, as officers write them (tools/name_pairs.tsv).
 SPELLINGS = {
     "Sok": ["Sokh"], "Chea": ["Chear"], "Kim": ["Kym"], "Ly": ["Li"], "Suon": ["Soun"], "Khiev": ["Khieu"],
     "Chhim": ["Chim"], "Chanthy": ["Chanthi", "Chanthey"], "Sreyneang": ["Srey Neang", "Sreineang"],

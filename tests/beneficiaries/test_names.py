@@ -325,10 +325,10 @@ def test_name_match_is_symmetric_with_an_int_score(a, b):
     assert isinstance(score, int) and 0 <= score <= 100
 
 
-# The measurement data (scripts/name_pairs.tsv) is typed in canonical order.
+# The measurement data (tools/name_pairs.tsv) is typed in canonical order.
 
 def test_measurement_names_are_in_canonical_order():
-    path = Path(__file__).resolve().parents[2] / "scripts" / "name_pairs.tsv"
+    path = Path(__file__).resolve().parents[2] / "tools" / "name_pairs.tsv"
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
             if line and not line.startswith(("#", "kind\t"))]
     assert len(rows) >= 40

@@ -47,7 +47,7 @@ def test_in_training_counts_seated_people_of_cohorts_running_today(world, app_ct
 def test_monthly_flow_counts_people_once_a_month_and_once_over_the_months(world, app_ctx):
     flow = monthly_flow(EVERYWHERE, TODAY)
     assert [m.first_day for m in flow.months] == last_months(TODAY)
-    # Chea, on the waitlist, is not enrolled (DOMAIN.md, "Waitlists").
+    # Chea, on the waitlist, is not enrolled (docs/domain.md#waitlists).
     assert flow_by_month(flow) == {(2025, 9): (2, 0), (2025, 12): (0, 2), (2026, 5): (2, 0)}
     assert (flow.enrolled, flow.completed) == (4, 2)  # Gus is Dara
 

@@ -1,10 +1,10 @@
-"""DOMAIN.md's indicators worked out in plain Python from a scenario's own ledger of what happened.
+"""The indicators of docs/domain.md#indicators worked out in plain Python from a scenario's own ledger.
 
 Nothing here reads the database or calls the registry. The field scenario (test_field_scenario.py)
 writes down every step it takes (who was registered with what, who was enrolled, waitlisted,
 admitted, completed, merged into whom, which follow-ups were recorded, corrected or deleted) and
-these functions derive each indicator from that ledger, by the rules as DOMAIN.md states them, so
-that the registry's SQL is checked against a second, independent reading of the rules.
+these functions derive each indicator from that ledger, by the rules as docs/domain.md#indicator-rules
+states them, so that the registry's SQL is checked against a second, independent reading of the rules.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,7 +79,7 @@ def years_between(born, on):
 
 
 def age_band(born, on):
-    """DOMAIN.md's age band on a day."""
+    """The age band on a day (docs/domain.md#age-bands)."""
     if born is None:
         return "unknown"
     age = years_between(born, on)
@@ -154,7 +154,7 @@ def _figure(kind, persons):
 
 
 def _shown(kind, numerator, denominator):
-    """Numerator, denominator and value as the report states them (DOMAIN.md's closing rule)."""
+    """Numerator, denominator and value as the report states them (docs/domain.md#values)."""
     if kind == "count":
         return {"numerator": numerator, "denominator": None, "value": numerator}
     if kind == "average":

@@ -9,8 +9,8 @@ in the middle of a chain or at its end. People without consent to follow-up cont
 followed up.
 
 The scenario writes down each step in its own ledger (tests/reports/reference.py), which works out
-every indicator, total and disaggregation from DOMAIN.md's rules without reading the database or
-calling the registry's computation. The registry's report must agree for every quarter and year.
+every indicator, total and disaggregation from the rules of docs/domain.md#indicator-rules without reading the
+database or calling the registry's computation. The registry's report must agree for every quarter and year.
 """
 import random
 from datetime import date, timedelta

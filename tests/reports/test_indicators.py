@@ -1,4 +1,4 @@
-"""Every indicator, worked by hand against DOMAIN.md's rules."""
+"""Every indicator, worked by hand against the rules of docs/domain.md#indicator-rules."""
 from datetime import date
 from decimal import Decimal
 

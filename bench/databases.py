@@ -1,6 +1,6 @@
-"""The load test's own access to its database, PostgreSQL or SQLite: create, drop, connect, query.
+"""A run's own database, PostgreSQL or SQLite: create, drop, connect, query (the load test and bench.national).
 
-The checks read the database directly with the DB-API (psycopg2 or sqlite3), never through the app,
+The load test's checks read the database directly with the DB-API (psycopg2 or sqlite3), never through the app,
 so that what they find is what is stored. Queries are written with %s placeholders; a list parameter
 fills `IN %s`.
 """
@@ -40,10 +40,16 @@ def refuse(url):
     return None
 
 
-def _admin_connection(url):
+def server_execute(url, statement, params=()):
+    """Run a statement on the maintenance database (postgres) of url's server, autocommit; return its rows, if any."""
     conn = psycopg2.connect(url, dbname="postgres")
     conn.autocommit = True
-    return conn
+    try:
+        with conn.cursor() as cur:
+            cur.execute(statement, params)
+            return cur.fetchall() if cur.description else []
+    finally:
+        conn.close()
 
 
 def _sqlite_files(url):
@@ -57,10 +63,7 @@ def drop_database(url):
         for path in _sqlite_files(url):
             path.unlink(missing_ok=True)
         return
-    conn = _admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
-    conn.close()
+    server_execute(url, f'DROP DATABASE IF EXISTS "{database_name(url)}" WITH (FORCE)')
 
 
 def recreate_database(url):
@@ -69,10 +72,7 @@ def recreate_database(url):
     if is_sqlite(url):
         sqlite_path(url).parent.mkdir(parents=True, exist_ok=True)
         return
-    conn = _admin_connection(url)
-    with conn.cursor() as cur:
-        cur.execute(f'CREATE DATABASE "{database_name(url)}"')
-    conn.close()
+    server_execute(url, f'CREATE DATABASE "{database_name(url)}"')
 
 
 def connect(url):

@@ -12,7 +12,7 @@ the time each part took to load, then times --repeat runs of computing the FY202
 year for the tracking sheet), and each indicator once. It prints Markdown tables for
 docs/performance.md. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/bench_reports.py [--participants 100000] [--repeat 3]
+    python -m bench.reports [--participants 100000] [--repeat 3]
         [--database-url URL] [--seed 1]
 
 Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
@@ -25,22 +25,18 @@ import sys
 import time
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+from registry import create_app
+from registry.db import database, migrate
+from registry.reports.computations import COMPUTATIONS
+from registry.reports.indicators import compute, indicator_report
+from registry.reports.models import Indicator, IndicatorTarget
+from registry.reports.periods import fiscal_year
+from registry.reports.workbook import _tracking, indicator_workbook
+from registry.synthetic.bulk import bulk
+from registry.synthetic.generate import MINIMUM, generate
 
-from bench_participants import bench_database, database_kind, percentile  # noqa: E402  (needs the path above)
-
-from registry import create_app  # noqa: E402
-from registry.db import database, migrate  # noqa: E402
-from registry.reports.computations import COMPUTATIONS  # noqa: E402
-from registry.reports.indicators import compute, indicator_report  # noqa: E402
-from registry.reports.models import Indicator, IndicatorTarget  # noqa: E402
-from registry.reports.periods import fiscal_year  # noqa: E402
-from registry.reports.workbook import _tracking, indicator_workbook  # noqa: E402
-from registry.synthetic.bulk import bulk  # noqa: E402
-from registry.synthetic.generate import MINIMUM, generate  # noqa: E402
+from bench.participants import bench_database, database_kind, database_options, percentile
 
 AS_OF = date(2026, 9, 30)  # the data as it stands when FY2026 closes
 REPORT_YEAR = 2026
@@ -52,8 +48,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=100_000, help="participants generated (default 100000)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of the report and workbook (default 3)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if args.participants < MINIMUM or args.repeat < 1:
         parser.error(f"--participants must be at least {MINIMUM}, --repeat at least 1.")

@@ -28,9 +28,10 @@ which prints one. Three accounts take part: an admin (creates the program), an o
 include those given with --provinces (everything else), and optionally a trainer (takes attendance;
 give the username too, since a token does not tell it, so that the trainer is put on the cohort).
 
-Run it from anywhere:
+Run it from the repository root (it imports nothing from the registry, so a copy of this one file
+runs anywhere `requests` is installed, as `python api_walkthrough.py ...`):
 
-    python scripts/api_walkthrough.py --base-url http://127.0.0.1:5000 \\
+    python -m tools.api_walkthrough --base-url http://127.0.0.1:5000 \\
         --admin-token TOKEN --officer-token TOKEN [--trainer-token TOKEN --trainer-username USERNAME] \\
         [--provinces 02,01] [--seed N]
 
@@ -115,16 +116,19 @@ class Api:
 
 
 def log(status, text):
+    """Print one answer: its HTTP status and what it gave."""
     print(f"  [{status}] {text}")
 
 
 def heading(text):
+    """Print the title of a step."""
     print(f"\n== {text}")
 
 
 # --- The story, step by step ---------------------------------------------------------------------------
 
 def check_tokens(api, tokens):
+    """GET /cohorts with each token: each must answer 200."""
     heading("Check the tokens")
     for role, token in tokens.items():
         try:
@@ -135,6 +139,7 @@ def check_tokens(api, tokens):
 
 
 def create_program(api, token, stamp):
+    """(admin) A program whose completion rule is MIN_ATTENDANCE; return it."""
     heading("The admin creates a program")
     body = {"name": f"Tailoring and garment skills (walkthrough {stamp})", "sector": "Garment",
             "donor_award": "CTIP livelihoods", "min_attendance": MIN_ATTENDANCE, "assessment_required": False}
@@ -172,6 +177,7 @@ def make_people(rng, provinces, today):
 
 
 def register_people(api, token, people):
+    """(officer) Register each record; return the participants as the API answered them."""
     heading("The officer registers the participants")
     registered = []
     for record in people:
@@ -202,6 +208,7 @@ def register_similar(api, token, original, rng):
 
 
 def create_cohort(api, token, program, province, today, trainer_username):
+    """(officer) A cohort that started 70 days ago and ended 10 days ago, with the trainer if given."""
     heading("The officer creates a cohort with its sessions")
     start, end = today - timedelta(days=70), today - timedelta(days=10)
     body = {"program": program["id"], "name": "Walkthrough cohort", "venue": "Provincial training centre",
@@ -214,6 +221,7 @@ def create_cohort(api, token, program, province, today, trainer_username):
 
 
 def add_sessions(api, token, cohort):
+    """(officer) SESSIONS weekly sessions on past days of the cohort; return them."""
     start = date.fromisoformat(cohort["start_on"])
     sessions = []
     for n in range(SESSIONS):  # weekly, from the third day on: all before the cohort's end, all past
@@ -227,6 +235,7 @@ def add_sessions(api, token, cohort):
 
 
 def enroll_all(api, token, cohort, people):
+    """(officer) Enroll every participant from the cohort's first day; return the enrollments."""
     heading("The officer enrolls everyone")
     enrollments = []
     for person in people:
@@ -239,6 +248,7 @@ def enroll_all(api, token, cohort, people):
 
 
 def take_attendance(api, token, who, sessions, people):
+    """Mark every session as ROSTER says, one PUT per session."""
     heading(f"The {who} records attendance")
     print("  (marks in the order of registration: P present, L late, E excused, A absent)")
     for n, session in enumerate(sessions):
@@ -249,10 +259,12 @@ def take_attendance(api, token, who, sessions, people):
 
 
 def attended(marks):
+    """The sessions a person came to (present or late) among their marks."""
     return sum(mark in "PL" for mark in marks)
 
 
 def close_enrollments(api, token, cohort, sessions, people, enrollments):
+    """(officer) Complete or drop out each enrollment; an override where attendance is too low."""
     heading("The officer closes the enrollments")
     end = cohort["end_on"]
     # (final assessment passed, soft-skills score before, after). The assessment goes with the scores: API v1 as
@@ -282,6 +294,7 @@ def close_enrollments(api, token, cohort, sessions, people, enrollments):
 
 
 def record_follow_ups(api, token, cohort, people, today):
+    """(officer) A follow-up of each completer, a few days after completion (OUTCOMES)."""
     heading("The officer records follow-ups")
     completed_on = date.fromisoformat(cohort["end_on"])
     for i, person in enumerate(people):
@@ -305,6 +318,7 @@ def record_follow_ups(api, token, cohort, people, today):
 
 
 def merge_duplicate(api, token, original, duplicate):
+    """(officer) Merge the similar record into the original, then read it back as merged."""
     heading("The officer merges the duplicate into the original")
     path = f"/beneficiaries/{original['code']}/merge"
     status, merged = api.call("POST", path, token, 200, {"duplicate": duplicate["code"]})
@@ -318,6 +332,7 @@ def merge_duplicate(api, token, original, duplicate):
 
 
 def indicator_report(api, token, program, cohort, today):
+    """Read the indicator report of the cohort's period for this program, and print it."""
     heading("The indicator report of the cohort's period, for this program")
     params = {"start": cohort["start_on"], "end": today.isoformat(), "program": program["id"]}
     status, report = api.call("GET", "/reports/indicators", token, 200, params=params)
@@ -330,12 +345,14 @@ def indicator_report(api, token, program, cohort, today):
 
 
 def _show(number):
+    """A figure of the report, or a dash when it has none."""
     return "-" if number is None else f"{number:g}"
 
 
 # --- Command line --------------------------------------------------------------------------------------
 
 def parse_args(argv=None):
+    """The command-line options, each token also read from the environment."""
     env = os.environ.get
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", default=env("REGISTRY_BASE_URL", "http://127.0.0.1:5000"),
@@ -366,6 +383,7 @@ def parse_args(argv=None):
 
 
 def walkthrough(args):
+    """Every step in order; the first unexpected answer raises StepFailed."""
     api = Api(args.base_url, args.timeout)
     admin, officer = args.admin_token, args.officer_token
     today = date.today()
@@ -392,6 +410,7 @@ def walkthrough(args):
 
 
 def main(argv=None):
+    """Run the walkthrough; return the exit status (1 at the first step that failed)."""
     args = parse_args(argv)
     try:
         walkthrough(args)

@@ -1,23 +1,20 @@
-"""Measure duplicate-name matching on common Cambodian names (scripts/name_pairs.tsv).
+"""Measure duplicate-name matching on common Cambodian names (tools/name_pairs.tsv).
 
 True pairs are two spellings of the same name; false pairs are two different names. For each
 kind of comparison it prints how many true pairs name_match finds and how many false pairs it
 wrongly matches. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/measure_name_matching.py [--misses] [--sweep]
+    python -m tools.measure_name_matching [--misses] [--sweep]
 
 --misses lists the true pairs missed and the false pairs matched; --sweep prints the figures
 for other values of the fuzzy thresholds.
 """
+import argparse
 import itertools
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from registry.beneficiaries import names  # noqa: E402  (needs the path above)
-from registry.beneficiaries.names import name_match  # noqa: E402
+from registry.beneficiaries import names
+from registry.beneficiaries.names import name_match
 
 DATA = Path(__file__).with_name("name_pairs.tsv")
 LATIN = {"latin_exact", "latin_similar"}
@@ -124,20 +121,29 @@ def sweep(pair_sets, typos):
         setattr(names, setting, saved)
 
 
-def main(argv):
+def parse_args(argv=None):
+    """The command-line options."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--misses", action="store_true", help="list the true pairs missed and the false pairs matched")
+    parser.add_argument("--sweep", action="store_true", help="the figures for other values of the fuzzy thresholds")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
     """Load the names, build the pairs and print the figures."""
+    args = parse_args(argv)
     rows = load_names()
-    show_misses = "--misses" in argv
+    show_misses = args.misses
     print(f"{len(rows)} names, {sum(len(r[2]) for r in rows)} Latin spellings ({DATA.name})")
     single, full = single_name_pairs(rows), full_name_pairs(rows)
     report("One name field:", single, show_misses)
     typos = typo_pairs(rows)
     print(f"  Latin vs the same with one typo: found {count(typos, LATIN)[0]}/{len(typos)}")
     report("Family + given name (true pairs with fields swapped):", full, show_misses)
-    if "--sweep" in argv:
+    if args.sweep:
         print("Threshold sweep:")
         sweep((single, full), typos)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -1,7 +1,7 @@
-"""Benchmark the registry at national scale (issue 9): pages, the fiscal-year report, the export, throughput.
+"""Benchmark the registry at national scale: pages, the fiscal-year report, the export, throughput.
 
 For each size N (--sizes) and database (--databases) it takes a registry filled by the synthetic
-generator (registry/synthetic, through scripts/bench_reports.py's load(): the data as it stands on
+generator (registry/synthetic, through bench/reports.py's load(): the data as it stands on
 30 September 2026, when FY2026 closes, with FY2026 targets) and measures:
 
 - p50 and p95 of --requests requests each, through Flask's test client, signed in as synth-officer
@@ -12,26 +12,27 @@ generator (registry/synthetic, through scripts/bench_reports.py's load(): the da
   (every mark changes each time) and that cohort's grid. Each request runs once untimed first; its
   SQL statements are counted once.
 - the duplicate check: find_duplicates, called directly (no HTTP), on --requests probes as in
-  bench_participants.py: half perturbed copies of registered people, half new people;
-- the FY2026 indicator report computed and exported (bench_reports.time_report), --repeat runs;
+  bench/participants.py: half perturbed copies of registered people, half new people;
+- the FY2026 indicator report computed and exported (bench.reports.time_report), --repeat runs;
 - the named participant export (all N people) in a fresh process: time, rows per second and peak
-  resident memory, beside a plain openpyxl write-only loop over the same rows (bench_serving.py),
+  resident memory, beside a plain openpyxl write-only loop over the same rows (bench/serving.py),
   the two taking turns --repeat times (the median run of each counts);
 - requests per second of the participant list (page 1, and with name searches) under gunicorn
-  with 4 sync workers on 127.0.0.1, beside the one-line route of bench_hello.py served the same way
-  (measured before and after the list), for --duration seconds each (bench_serving.py).
+  with 4 sync workers on 127.0.0.1, beside the one-line route of bench/hello.py served the same way
+  (measured before and after the list), for --duration seconds each (bench/serving.py).
 
-It prints a Markdown table per size and database with issue 9's targets MET or NOT MET, then a
-summary across runs. Run from the repository root (`make bench` runs the defaults):
+It prints a Markdown table per size and database with the targets (TARGETS below) MET or NOT MET,
+then a summary across runs. It takes about half an hour with the defaults, and a PostgreSQL
+server on 127.0.0.1:5432. Run from the repository root (`make bench` runs the defaults):
 
-    .venv/bin/python scripts/bench.py [--sizes 10000,100000] [--databases sqlite,postgresql]
+    python -m bench.national [--sizes 10000,100000] [--databases sqlite,postgresql]
         [--requests 200] [--report-requests N] [--repeat 3] [--duration 15] [--seed 1]
         [--database-url-base postgresql://postgres@127.0.0.1:5432/] [--cache-dir /tmp/registry-bench]
         [--measures requests,duplicates,report,export,throughput] [--no-cache] [--fresh] [--drop-caches]
 
 Generated databases are cached, as they take minutes to fill at N=100,000: SQLite files in
 --cache-dir named by N, seed and a fingerprint of the generator's code (registry/synthetic and
-bench_reports.py), and PostgreSQL databases registry_bench_<N>_cache (the fingerprint in their
+bench/reports.py), and PostgreSQL databases registry_bench_<N>_cache (the fingerprint in their
 comment). A cache is migrated in place when the code has new migrations, as a deployment would
 be; each run measures a fresh copy of it (a file copy; CREATE DATABASE registry_bench_<N> TEMPLATE
 ...), deleted or dropped afterwards, so the requests that write never change the cache. --fresh
@@ -52,27 +53,23 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+from peewee import fn
 
-import bench_reports  # noqa: E402  (the imports below need the path above)
-import bench_serving  # noqa: E402
-import loadtest  # noqa: E402
-from bench_participants import database_kind, probes, time_checks  # noqa: E402
-from bench_serving import OFFICER, sign_in  # noqa: E402
-from bench_training import (QueryCounter, bench_config, counted, fetch, post_marks, rotated_marks,  # noqa: E402
-                            saved_marks, timed)
-from peewee import fn  # noqa: E402
+from registry import create_app
+from registry.auth.models import User
+from registry.beneficiaries.duplicates import find_duplicates
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database, is_postgres, migrate
+from registry.outcomes.models import FollowUp
+from registry.programs.attendance import is_open_on
+from registry.programs.models import Attendance, Cohort, CohortTrainer, Enrollment, TrainingSession
+from registry.synthetic.people import People
 
-from registry import create_app  # noqa: E402
-from registry.auth.models import User  # noqa: E402
-from registry.beneficiaries.duplicates import find_duplicates  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database, is_postgres, migrate  # noqa: E402
-from registry.outcomes.models import FollowUp  # noqa: E402
-from registry.programs.attendance import is_open_on  # noqa: E402
-from registry.programs.models import Attendance, Cohort, CohortTrainer, Enrollment, TrainingSession  # noqa: E402
-from registry.synthetic.people import People  # noqa: E402
+from bench import ROOT, reports, serving
+from bench.databases import drop_database, recreate_database, server_execute
+from bench.participants import database_kind, probes, time_checks
+from bench.serving import OFFICER, sign_in
+from bench.training import QueryCounter, bench_config, counted, fetch, post_marks, rotated_marks, saved_marks, timed
 
 MEASURES = ("requests", "duplicates", "report", "export", "throughput")
 DATABASES = ("sqlite", "postgresql")
@@ -81,7 +78,7 @@ SESSION_SIZE = 40
 REPORT_PAGE = "/reports/?period=FY2026-Q4"  # the last quarter of the data
 PROBE_FIELDS = ("family_name", "given_name", "family_name_km", "given_name_km", "date_of_birth", "birth_year",
                 "phone", "code")
-# Issue 9's targets, on this 2-core machine at N=100,000: (what, met?).
+# The targets, on a 2-core machine at N=100,000 (docs/performance.md): (what, met?).
 TARGETS = {
     "list": ("p95 < 100 ms", lambda f: f["p95"] < 100),
     "profile": ("p95 < 100 ms", lambda f: f["p95"] < 100),
@@ -133,8 +130,8 @@ def parse_args(argv=None):
 
 def fingerprint(n, seed):
     """What a cached database depends on: N, the seed, the day of the data and the generator's code."""
-    digest = hashlib.sha256(f"{n} {seed} {bench_reports.AS_OF}".encode())
-    for path in sorted((ROOT / "registry" / "synthetic").glob("*.py")) + [ROOT / "scripts" / "bench_reports.py"]:
+    digest = hashlib.sha256(f"{n} {seed} {reports.AS_OF}".encode())
+    for path in sorted((ROOT / "registry" / "synthetic").glob("*.py")) + [ROOT / "bench" / "reports.py"]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -156,7 +153,7 @@ def generate(url, n, seed):
     log(f"Generating N={n:,} (seed {seed}) into {url}")
     with connected(url):
         migrate()
-        bench_reports.load(n, seed)
+        reports.load(n, seed)
         checkpoint()
 
 
@@ -179,17 +176,6 @@ def pg_url(base, name):
     if not name.startswith(PREFIX) or name == "test":
         raise SystemExit(f"Refusing to touch the database {name}: the benchmark's names start with {PREFIX}.")
     return urlunsplit(urlsplit(base)._replace(path="/" + name))
-
-
-def pg_execute(base, statement, params=()):
-    """Run a statement on the server's maintenance database (autocommit); return its rows, if any."""
-    conn = loadtest.admin_connection(base)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(statement, params)
-            return cur.fetchall() if cur.description else []
-    finally:
-        conn.close()
 
 
 @contextmanager
@@ -224,22 +210,22 @@ def postgres_database(n, args):
     mark = fingerprint(n, args.seed)
     upgraded = []
     if args.no_cache:
-        loadtest.recreate_database(pg_url(base, work))
+        recreate_database(pg_url(base, work))
         generate(pg_url(base, work), n, args.seed)
     else:
-        found = pg_execute(base, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
-                           (cache,))
+        found = server_execute(base, "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
+                               (cache,))
         if args.fresh or not found or found[0][0] != mark:
-            loadtest.recreate_database(pg_url(base, cache))
+            recreate_database(pg_url(base, cache))
             generate(pg_url(base, cache), n, args.seed)
-            pg_execute(base, f"COMMENT ON DATABASE \"{cache}\" IS '{mark}'")
+            server_execute(base, f"COMMENT ON DATABASE \"{cache}\" IS '{mark}'")
         upgraded = upgrade(pg_url(base, cache))
-        loadtest.drop_database(pg_url(base, work))
-        pg_execute(base, f'CREATE DATABASE "{work}" TEMPLATE "{cache}"')
+        drop_database(pg_url(base, work))
+        server_execute(base, f'CREATE DATABASE "{work}" TEMPLATE "{cache}"')
     try:
         yield pg_url(base, work), upgraded
     finally:
-        loadtest.drop_database(pg_url(base, work))
+        drop_database(pg_url(base, work))
 
 
 def drop_caches(args):
@@ -248,10 +234,10 @@ def drop_caches(args):
         log(f"Deleting {path}")
         path.unlink()
     if "postgresql" in args.databases:
-        for (name,) in pg_execute(args.database_url_base, "SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                  (PREFIX.replace("_", r"\_") + "%",)):
+        for (name,) in server_execute(args.database_url_base, "SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      (PREFIX.replace("_", r"\_") + "%",)):
             log(f"Dropping the database {name}")
-            loadtest.drop_database(pg_url(args.database_url_base, name))
+            drop_database(pg_url(args.database_url_base, name))
 
 
 # --- What the requests ask for -------------------------------------------------------------------------------
@@ -366,10 +352,10 @@ def time_duplicates(app, targets, args, rng):
 
 
 def time_fy_report(app, repeat):
-    """The FY2026 report computed and exported (bench_reports.time_report), and its slowest indicator."""
+    """The FY2026 report computed and exported (reports.time_report), and its slowest indicator."""
     with connected_app(app):
-        report = bench_reports.time_report(repeat)
-        slowest = bench_reports.time_indicators()[0]
+        report = reports.time_report(repeat)
+        slowest = reports.time_indicators()[0]
     return {"compute": report["compute"], "export": report["export"], "workbook": report["workbook"],
             "slowest": slowest}
 
@@ -383,7 +369,7 @@ def time_export(url, runs):
     turns = {"app": [], "plain": []}
     for _turn in range(runs):
         for way in ("plain", "app"):
-            turns[way].append(bench_serving.export_figures(url, way))
+            turns[way].append(serving.export_figures(url, way))
     app, plain = (sorted(turns[way], key=lambda f: f["seconds"])[len(turns[way]) // 2] for way in ("app", "plain"))
     if app["rows"] != plain["rows"]:
         raise SystemExit(f"The export wrote {app['rows']} rows, the plain loop {plain['rows']}: not the same rows.")
@@ -393,7 +379,7 @@ def time_export(url, runs):
 
 def time_throughput(url, targets, args):
     """Requests per second of the list (page 1, and searches) and of the one-line route under gunicorn."""
-    return bench_serving.throughput(url, {"list": ["/beneficiaries/"], "list_search": targets["searches"]},
+    return serving.throughput(url, {"list": ["/beneficiaries/"], "list_search": targets["searches"]},
                                     args.duration)
 
 
@@ -582,7 +568,7 @@ def summary_table(runs):
     """Every target against every run: the figure and MET / NOT MET."""
     found = [target_figures(figures) for figures in runs]
     heads = [f"N={f['n']:,} {f['kind'].split()[0]}" for f in runs]
-    lines = [row("Target (issue 9)", "", *heads), row(*["---"] * (2 + len(runs)))]
+    lines = [row("Target", "", *heads), row(*["---"] * (2 + len(runs)))]
     for key, label in SUMMARY_LABELS.items():
         cells = []
         for figures in found:
@@ -637,7 +623,7 @@ def main(argv=None):
     if args.drop_caches:
         drop_caches(args)
         return
-    print(f"## National scale benchmark (scripts/bench.py)\n\n{machine_text()}\n", flush=True)
+    print(f"## National scale benchmark (python -m bench.national)\n\n{machine_text()}\n", flush=True)
     runs = []
     for n in args.sizes:
         for kind in args.databases:

@@ -35,12 +35,13 @@ must have written nothing: the script waits until the job's state URL reports it
 app's STALE_AFTER, 2 minutes after its last heartbeat, so such a run lasts about 2 minutes longer),
 checks that it left no rows, takes it up again ("retry") and imports it; those requests show in the table as "(after)".
 
-Run from the repository root, with the virtualenv's Python (gunicorn and requests live there):
+Run from the repository root, with the project's Python (gunicorn and requests come with
+requirements-dev.txt):
 
-    .venv/bin/python scripts/loadtest.py --duration 10                 # a quick try
-    .venv/bin/python scripts/loadtest.py                               # 60 seconds
-    .venv/bin/python scripts/loadtest.py --kill-worker                 # 60 seconds, one worker killed
-    .venv/bin/python scripts/loadtest.py --kills 3 --workers 2 --database-url sqlite:////tmp/load.sqlite3
+    python -m bench.loadtest --duration 10                 # a quick try
+    python -m bench.loadtest                               # 60 seconds
+    python -m bench.loadtest --kill-worker                 # 60 seconds, one worker killed
+    python -m bench.loadtest --kills 3 --workers 2 --database-url sqlite:////tmp/load.sqlite3
         [--database-url postgresql://postgres@127.0.0.1:5432/registry_load] [--duration 60] [--kills N]
         [--trainers 20] [--officers 5] [--workers 4] [--max-requests 20000] [--timeout 60] [--retries 5]
         [--keep] [--seed N]
@@ -70,25 +71,23 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+import psycopg2
+import requests
 
-import psycopg2  # noqa: E402  (the imports below need the path above)
-import requests  # noqa: E402
+from registry import create_app
+from registry.api.tokens import create_token
+from registry.beneficiaries.importing import STALE_AFTER
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database
+from registry.programs.models import MARKS, Enrollment, EnrollmentChange, TrainingSession
+from registry.programs.services import save_program
+from registry.synthetic.people import People
+from registry.users.services import create_user
 
-from loadtest_db import connect, database_name, drop_database, fetch, is_sqlite, recreate_database, refuse  # noqa: E402
-
-from bench_participants import People, generate, import_sheet, percentile  # noqa: E402
-from bench_training import PROVINCE, past_weekdays  # noqa: E402
-
-from registry import create_app  # noqa: E402
-from registry.api.tokens import create_token  # noqa: E402
-from registry.beneficiaries.importing import STALE_AFTER  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database  # noqa: E402
-from registry.programs.models import MARKS, Enrollment, EnrollmentChange, TrainingSession  # noqa: E402
-from registry.programs.services import add_session, save_cohort, save_program  # noqa: E402
-from registry.users.services import create_user  # noqa: E402
+from bench import ROOT
+from bench.databases import connect, database_name, drop_database, fetch, is_sqlite, recreate_database, refuse
+from bench.participants import generate, import_sheet, percentile
+from bench.training import cohort_with_sessions, past_weekdays
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/registry_load"
 HOST = "127.0.0.1"
@@ -145,8 +144,8 @@ def server_env(url, secret):
 
 
 def tool(name):
-    """The virtualenv's copy of a command (flask, gunicorn), or the one on PATH."""
-    local = ROOT / ".venv" / "bin" / name
+    """The copy of a command (flask, gunicorn) installed beside this Python, as in a virtualenv, or the one on PATH."""
+    local = Path(sys.executable).parent / name
     return str(local) if local.exists() else name
 
 
@@ -169,11 +168,7 @@ class Cast:
 
 def make_cohort(program, name, days, members, trainer, admin):
     """A cohort with a session on each day (through the services) and its members enrolled in bulk."""
-    values = {"program": program, "name": name, "venue": "Centre", "province": PROVINCE, "start_on": days[0],
-              "end_on": days[-1], "capacity": len(members)}
-    cohort = save_cohort(None, values, [trainer.id], admin)
-    for day in days:
-        add_session(cohort, day, Decimal("3"), admin)
+    cohort = cohort_with_sessions(program, name, days, len(members), trainer, admin)
     # enroll() one by one costs five statements a person; these rows are what it would write.
     Enrollment.insert_many([{"beneficiary": b.id, "cohort": cohort.id, "requested_on": days[0], "enrolled_on": days[0],
                              "status": "enrolled", "status_on": days[0]} for b in members]).execute()
@@ -495,9 +490,13 @@ class Officer:
             if not stop.is_set():
                 self.import_sheet()
 
-    def csrf(self, kind, path):
-        """The CSRF token of a page's form, or None."""
+    def csrf(self, kind, path, reloads=3):
+        """The CSRF token of a page's form, or None; a page that got no answer is loaded again, as a user would."""
         response = self.web.call(kind, "GET", path, 200)
+        while response is None and reloads > 0:  # a killed worker: without a form there is nothing to post
+            time.sleep(1)
+            reloads -= 1
+            response = self.web.call(kind, "GET", path, 200)
         found = CSRF.search(response.text) if response is not None and response.status_code == 200 else None
         return found.group(1) if found else None
 

@@ -14,7 +14,7 @@ weight, at the normal width, and take Latin from the system font, so this keeps:
 and writes WOFF2 (Brotli-compressed), the same bytes on every run. Development only: fontTools, brotli and
 the font package come with requirements-dev.txt (`make install`); the app imports none of them. Run:
 
-    .venv/bin/python scripts/subset_khmer_font.py [--source FONT.ttf]
+    python -m tools.subset_khmer_font [--source FONT.ttf]      # from the repository root
 
 then commit static/fonts/noto-sans-khmer.woff2 (and static/fonts/OFL.txt, copied from the package).
 """

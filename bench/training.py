@@ -7,7 +7,7 @@ rendering the cohort grid and the cohort page. It also counts the SQL statements
 for a cohort of 10 and one of N, to show they do not grow with the number of people. It prints a
 Markdown table for docs/performance.md. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/bench_training.py [--people 40] [--sessions 60] [--repeat 200]
+    python -m bench.training [--people 40] [--sessions 60] [--repeat 200]
         [--database-url URL] [--seed 1]
 
 Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
@@ -21,21 +21,18 @@ import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+from registry import create_app
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database, migrate
+from registry.programs.attendance import record_attendance
+from registry.programs.enrollment import enroll
+from registry.programs.models import MARKS, Attendance, Cohort, Enrollment, TrainingSession
+from registry.programs.services import add_session, save_cohort, save_program
+from registry.synthetic.people import People
+from registry.users.services import create_user
 
-from bench_participants import People, bench_database, database_kind, generate, percentile  # noqa: E402
-
-from registry import create_app  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database, migrate  # noqa: E402
-from registry.programs.attendance import record_attendance  # noqa: E402
-from registry.programs.enrollment import enroll  # noqa: E402
-from registry.programs.models import MARKS, Attendance, Cohort, Enrollment, TrainingSession  # noqa: E402
-from registry.programs.services import add_session, save_cohort, save_program  # noqa: E402
-from registry.users.services import create_user  # noqa: E402
+from bench.participants import bench_database, database_kind, database_options, generate, percentile
 
 PASSWORD = "bench-password-1"
 PROVINCE = "02"
@@ -51,8 +48,7 @@ def parse_args(argv=None):
     parser.add_argument("--people", type=int, default=40, help="participants of the measured cohort (default 40)")
     parser.add_argument("--sessions", type=int, default=60, help="sessions of the measured cohort (default 60)")
     parser.add_argument("--repeat", type=int, default=200, help="timed runs of each measure (default 200)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if min(args.people, args.sessions, args.repeat) < 1:
         parser.error("every count must be at least 1.")
@@ -99,13 +95,19 @@ def new_participants(count, people, user):
     return list(Beneficiary.select().order_by(Beneficiary.id.desc()).limit(count))
 
 
-def make_cohort(program, name, days, members, trainer, admin):
-    """A cohort with a session on each day and the members enrolled from its first day."""
+def cohort_with_sessions(program, name, days, capacity, trainer, admin):
+    """A cohort in PROVINCE with its trainer and a 3-hour session on each day, through the services."""
     values = {"program": program, "name": name, "venue": "Centre", "province": PROVINCE, "start_on": days[0],
-              "end_on": days[-1], "capacity": len(members)}
+              "end_on": days[-1], "capacity": capacity}
     cohort = save_cohort(None, values, [trainer.id], admin)
     for day in days:
         add_session(cohort, day, Decimal("3"), admin)
+    return cohort
+
+
+def make_cohort(program, name, days, members, trainer, admin):
+    """A cohort with a session on each day and the members enrolled from its first day."""
+    cohort = cohort_with_sessions(program, name, days, len(members), trainer, admin)
     for beneficiary in members:
         enroll(cohort, beneficiary, days[0], admin)
     return cohort

@@ -3,10 +3,9 @@
 It fills a fresh database with N synthetic participants (registry.synthetic.people.People: common
 Cambodian names, Khmer spellings for about half), times find_duplicates on perturbed copies and on
 new people, then times both phases of an import of a generated .xlsx, and prints a Markdown table
-for docs/performance.md.
-Run from the repository root:
+for docs/performance.md. Run from the repository root:
 
-    /tmp/venv/bin/python scripts/bench_participants.py [--participants 10000] [--import-rows 1000]
+    python -m bench.participants [--participants 10000] [--import-rows 1000]
         [--checks 200] [--database-url URL] [--seed 1]
 
 Without --database-url it uses a new SQLite file in a temporary folder. A PostgreSQL URL is
@@ -18,29 +17,30 @@ import json
 import os
 import platform
 import random
-import sys
 import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import psycopg2
+from openpyxl import Workbook
 
-import psycopg2  # noqa: E402  (the imports below need the path above)
-from openpyxl import Workbook  # noqa: E402
+from registry import create_app
+from registry.beneficiaries.duplicates import find_duplicates
+from registry.beneficiaries.import_columns import HEADERS
+from registry.beneficiaries.importing import check_job, create_job, import_job
+from registry.beneficiaries.models import Beneficiary
+from registry.db import database, is_postgres, migrate
+from registry.synthetic.duplicates import misspell
+from registry.synthetic.people import People
+from registry.synthetic.register import insert_values
+from registry.users.services import create_user
 
-from registry import create_app  # noqa: E402
-from registry.beneficiaries.duplicates import find_duplicates  # noqa: E402
-from registry.beneficiaries.import_columns import HEADERS  # noqa: E402
-from registry.beneficiaries.importing import check_job, create_job, import_job  # noqa: E402
-from registry.beneficiaries.models import Beneficiary  # noqa: E402
-from registry.db import database, is_postgres, migrate  # noqa: E402
-from registry.synthetic.duplicates import misspell  # noqa: E402
-from registry.synthetic.people import People  # noqa: E402  (also imported from here by the other scripts)
-from registry.synthetic.register import insert_values  # noqa: E402
-from registry.synthetic.vocabulary import FAMILY_NAMES  # noqa: E402, F401  (scripts/loadtest.py imports it from here)
-from registry.users.services import create_user  # noqa: E402
+
+def database_options(parser):
+    """The options of a benchmark on one database: --database-url (see bench_database()) and --seed."""
+    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
 
 
 def parse_args(argv=None):
@@ -49,8 +49,7 @@ def parse_args(argv=None):
     parser.add_argument("--participants", type=int, default=10_000, help="records generated (default 10000)")
     parser.add_argument("--import-rows", type=int, default=1000, help="rows of the imported sheet (default 1000)")
     parser.add_argument("--checks", type=int, default=200, help="duplicate-check probes (default 200)")
-    parser.add_argument("--database-url", help="PostgreSQL URL to WIPE and use (default: a temporary SQLite file)")
-    parser.add_argument("--seed", type=int, default=1, help="random seed, for repeatable data (default 1)")
+    database_options(parser)
     args = parser.parse_args(argv)
     if min(args.participants, args.import_rows, args.checks) < 1 or args.checks // 2 > args.participants:
         parser.error("every count must be at least 1, and --checks at most twice --participants.")

@@ -1,6 +1,6 @@
-"""A one-line Flask route, served by gunicorn beside the registry so scripts/bench.py can compare throughputs.
+"""A one-line Flask route, served by gunicorn beside the registry so bench.national can compare throughputs.
 
-    gunicorn --chdir scripts bench_hello:app
+    gunicorn bench.hello:app      # from the repository root
 """
 from flask import Flask
 

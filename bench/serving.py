@@ -1,8 +1,8 @@
-"""The parts of scripts/bench.py that run in other processes: the participant export, and throughput under gunicorn.
+"""The parts of bench.national that run in other processes: the participant export, and throughput under gunicorn.
 
 The export runs in a fresh Python process per measure, so its peak memory (VmHWM) is its own:
 
-    .venv/bin/python scripts/bench_serving.py export --database-url URL --way app|plain
+    python -m bench.serving export --database-url URL --way app|plain
 
 prints one line of JSON: rows, seconds, cpu_seconds (the process's own CPU time over the same
 span: on a shared machine the wall-clock seconds of two runs can differ by 2× while their CPU time
@@ -14,7 +14,7 @@ statement through the DB-API cursor and appended as they come to an openpyxl wri
 Both processes create the app first, so they start from the same memory.
 
 Throughput: gunicorn (sync workers) on a free port of 127.0.0.1 serves the registry (wsgi:app) or
-scripts/bench_hello.py, and a load generator of a few processes, each with a few threads sending
+bench/hello.py, and a load generator of a few processes, each with a few threads sending
 `Connection: close` requests on raw sockets, counts the answers over a fixed number of seconds.
 """
 import argparse
@@ -28,17 +28,16 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
+import requests
 
-import requests  # noqa: E402  (the imports below need the path above)
+from registry.synthetic.accounts import PASSWORD, PREFIX
 
-import loadtest  # noqa: E402
-from registry.synthetic.accounts import PASSWORD, PREFIX  # noqa: E402
+from bench import ROOT, loadtest
 
 OFFICER = PREFIX + "officer"  # all provinces: the widest lists
 HOST = loadtest.HOST
 SECRET = "bench-secret"
+CHILD = [sys.executable, "-m", "bench.serving"]  # this module, in a process of its own
 EXPORT_URL = "/beneficiaries/export.xlsx?kind=named"
 # The named export's rows (registry/beneficiaries/export_views.py _named), as one plain statement.
 PLAIN_SQL = """SELECT b.code, b.family_name, b.given_name, b.family_name_km, b.given_name_km, b.sex,
@@ -98,9 +97,9 @@ def resident_mb():
 
 
 def _app(url):
-    from bench_training import bench_config
-
     from registry import create_app
+
+    from bench.training import bench_config
 
     return create_app(bench_config(url))
 
@@ -162,7 +161,7 @@ def export_plain(url):
 
 def export_figures(url, way):
     """Run one export way in a fresh process; return its figures with its peak memory."""
-    done = subprocess.run([sys.executable, __file__, "export", "--database-url", url, "--way", way], cwd=ROOT,
+    done = subprocess.run([*CHILD, "export", "--database-url", url, "--way", way], cwd=ROOT,
                           capture_output=True, text=True, timeout=3600)
     if done.returncode != 0:
         raise SystemExit(f"The {way} export failed:\n{done.stdout}{done.stderr}")
@@ -174,14 +173,14 @@ def export_figures(url, way):
 class Served(loadtest.Server):
     """gunicorn with N sync workers serving any WSGI app on a free port of 127.0.0.1; no access log."""
 
-    def __init__(self, app_spec, env, workers, folder, ready_path, chdir=ROOT):
+    def __init__(self, app_spec, env, workers, folder, ready_path):
         self.port, self.count, self.ready_path = loadtest.free_port(), workers, ready_path
         self.base = f"http://{HOST}:{self.port}"
         self.log_path = folder / f"gunicorn-{app_spec.split(':')[0]}.log"
         command = [loadtest.tool("gunicorn"), "--workers", str(workers), "--bind", f"{HOST}:{self.port}",
-                   "--no-control-socket", "--chdir", str(chdir), app_spec]
+                   "--no-control-socket", "--chdir", str(ROOT), app_spec]
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen(command, cwd=chdir, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, seconds=60):
         """Wait until ready_path answers (200, or 302 to the sign-in page) and every worker is up."""
@@ -248,7 +247,7 @@ def load_child():
 
 def hammer(port, paths, cookie, seconds, warmup=2.0, processes=2, threads=4):
     """Requests per second answered 200 over seconds (after warmup seconds), from processes × threads clients."""
-    children = [subprocess.Popen([sys.executable, __file__, "load"], cwd=ROOT, stdin=subprocess.PIPE,
+    children = [subprocess.Popen([*CHILD, "load"], cwd=ROOT, stdin=subprocess.PIPE,
                                  stdout=subprocess.PIPE, text=True) for _n in range(processes)]
     for n, child in enumerate(children):
         child.stdin.write(json.dumps({"port": port, "paths": paths[n::processes] or paths, "cookie": cookie,
@@ -292,7 +291,7 @@ def throughput(url, targets, seconds, workers=4):
     """
     folder = Path(tempfile.mkdtemp(prefix="bench-gunicorn-"))
     env = loadtest.server_env(url, SECRET)
-    hello = Served("bench_hello:app", env, workers, folder, "/", ROOT / "scripts")
+    hello = Served("bench.hello:app", env, workers, folder, "/")
     app = Served("wsgi:app", env, workers, folder, "/login")
     try:
         hello.wait_ready()
