@@ -17,7 +17,7 @@ CALLERS = ("anonymous", "admin", "officer", "outsider", "trainer", "other_traine
 
 
 @pytest.fixture
-def world(app, create_beneficiary, create_cohort, enroll, create_user, registrar):
+def access_world(app, create_beneficiary, create_cohort, enroll, create_user, registrar):
     """Participants BR-000001 (enrolled, in cohort 1 with session 1) and BR-000002 (a graduate, follow-up 1)."""
     trainer = create_user("trainer", username="assigned")
     person = create_beneficiary(phone="+85512345678")

@@ -1,8 +1,9 @@
-"""Fixtures: a fresh app on a clean database for each test, and makers for its data.
+"""Fixtures: a fresh app on a clean database for each test, its clients and accounts.
 
 The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
 (its public schema is reset at the start of the run). Migrations run once per run; after
-each test every table but the reference lists is emptied.
+each test every table but the reference lists is emptied. The makers of the other records
+(participants, programs, cohorts, enrollments, API callers) are in tests/makers.py, loaded below.
 """
 import itertools
 import os
@@ -25,6 +26,9 @@ PASSWORD = "correct horse battery"
 # into the instance folder; tests about the witness give their own path.
 WITNESS_DIR = tempfile.TemporaryDirectory(prefix="registry-witness-")
 WITNESS_NUMBER = itertools.count(1)
+# For every folder: the makers of records and callers, the small worlds of the access tests, and the
+# check that a run leaves the checkout as it found it.
+pytest_plugins = ("tests.makers", "tests.access_world", "tests.checkout")
 
 
 def _admin_connection(url, dbname=None):
@@ -178,19 +182,6 @@ class AuthActions:
     def logout(self):
         """Post the sign-out form."""
         return self._client.post("/logout")
-
-
-@pytest.fixture
-def bearer(app):
-    """bearer(user) → the headers that send a new API token of the user."""
-    from registry.api.tokens import create_token
-
-    def make(user):
-        with app.app_context():
-            token, _record = create_token(user, "tests")
-        return {"Authorization": f"Bearer {token}"}
-
-    return make
 
 
 @pytest.fixture

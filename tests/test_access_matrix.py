@@ -10,9 +10,7 @@ user's provinces, which a scoped user must not be able to tell apart. The API ha
 import pytest
 
 from registry.programs.models import Attendance, Enrollment
-from tests.access_world import CALLERS, cross_world, page_requests, sign_in, world  # noqa: F401  (fixture)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+from tests.access_world import CALLERS, page_requests, sign_in
 
 EXPECTED = {
     "GET /":                                                                     "302 200 200 200 200 200 200",
@@ -115,11 +113,11 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("caller", CALLERS)
-def test_every_page_answers_each_caller_as_the_table_says(app, client, create_user, world, caller):
-    sign_in(client, create_user, world, caller)
+def test_every_page_answers_each_caller_as_the_table_says(app, client, create_user, access_world, caller):
+    sign_in(client, create_user, access_world, caller)
     column = CALLERS.index(caller)
     wrong = []
-    for method, rule, url, _endpoint in page_requests(app, world):
+    for method, rule, url, _endpoint in page_requests(app, access_world):
         expected = int(EXPECTED[f"{method} {rule}"].split()[column])
         status = client.open(url, method=method).status_code
         if status != expected:

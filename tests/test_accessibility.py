@@ -12,9 +12,7 @@ from pathlib import Path
 import flask_bootstrap
 import pytest
 
-from tests.access_world import page_requests, sign_in, world  # noqa: F401  (fixture)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+from tests.access_world import page_requests, sign_in
 from tests.test_access_matrix import CALLERS as MATRIX_CALLERS
 from tests.test_access_matrix import EXPECTED
 
@@ -216,24 +214,24 @@ def _check_pages(client, urls, language):
 
 @pytest.mark.parametrize("language", ("en", "km"))
 @pytest.mark.parametrize("caller", CALLERS)
-def test_every_page_is_readable_with_a_screen_reader(app, client, create_user, world, caller, language):
-    sign_in(client, create_user, world, caller)
+def test_every_page_is_readable_with_a_screen_reader(app, client, create_user, access_world, caller, language):
+    sign_in(client, create_user, access_world, caller)
     _switch_language(client, language)
-    urls = [url for method, _rule, url, endpoint in page_requests(app, world) if method == "GET"]
-    checked, failures = _check_pages(client, urls + _extra_pages(world), language)
+    urls = [url for method, _rule, url, endpoint in page_requests(app, access_world) if method == "GET"]
+    checked, failures = _check_pages(client, urls + _extra_pages(access_world), language)
     assert checked >= (1 if caller == "anonymous" else 5), "too few pages were checked: is the world there?"
     assert not failures, "\n".join(failures)
 
 
 @pytest.mark.parametrize("language", ("en", "km"))
-def test_forms_with_errors_keep_each_message_with_its_field(app, client, create_user, world, language):
+def test_forms_with_errors_keep_each_message_with_its_field(app, client, create_user, access_world, language):
     """Every form sent empty (the pages that answer a POST with the form again) shows readable errors."""
-    sign_in(client, create_user, world, "admin")
+    sign_in(client, create_user, access_world, "admin")
     _switch_language(client, language)
     admin = MATRIX_CALLERS.index("admin")
-    forms = [url for method, rule, url, _endpoint in page_requests(app, world)
+    forms = [url for method, rule, url, _endpoint in page_requests(app, access_world)
              if method == "POST" and EXPECTED.get(f"POST {rule}", "").split()[admin:admin + 1] == ["200"]]
-    forms.append(f"/follow-ups/new/{world['graduate']}")
+    forms.append(f"/follow-ups/new/{access_world['graduate']}")
     failures, with_errors = [], 0
     for url in forms:
         page = client.post(url, data={}).get_data(as_text=True)

@@ -16,9 +16,7 @@ import brotli
 import pytest
 
 from registry.programs.models import Cohort
-from tests.access_world import TODAY, sign_in, world  # noqa: F401  (fixture)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+from tests.access_world import TODAY, sign_in
 
 BUDGET = 300_000  # bytes per page on a first visit, its assets included
 LONG_MAX_AGE = 7 * 24 * 3600  # a week at least: a slow connection pays for an asset once
@@ -111,7 +109,7 @@ def _weigh(client, url):
 
 
 @pytest.fixture
-def busy_world(app, world, create_beneficiary, enroll):
+def busy_world(app, access_world, create_beneficiary, enroll):
     """The access world with a full page of participants (Khmer names too) and a full cohort 1."""
     with app.app_context():
         cohort = Cohort.get_by_id(1)
@@ -120,7 +118,7 @@ def busy_world(app, world, create_beneficiary, enroll):
                                     family_name_km="ឈុន", phone=f"+8551200{n:04d}")
         if n < CLASS_SIZE - 2:
             enroll(cohort, person, on=TODAY - timedelta(days=40))
-    return world
+    return access_world
 
 
 @pytest.mark.parametrize("language", ("en", "km"))

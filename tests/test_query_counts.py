@@ -5,8 +5,6 @@ from datetime import date
 import pytest
 
 from registry.db import database
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 
 @contextmanager
@@ -34,7 +32,7 @@ def queries_for(client, url):
 
 
 @pytest.mark.parametrize("url", ["/beneficiaries/", "/cohorts/", "/users/"])
-def test_list_pages_do_not_run_a_query_per_row(client, auth, create_beneficiary, create_cohort,  # noqa: F811
+def test_list_pages_do_not_run_a_query_per_row(client, auth, create_beneficiary, create_cohort,
                                                create_user, url):
     auth.login_as("admin")
 
@@ -54,9 +52,9 @@ def test_list_pages_do_not_run_a_query_per_row(client, auth, create_beneficiary,
     assert queries_for(client, url) == few
 
 
-def test_cohort_pages_do_not_run_a_query_per_person_or_session(client, auth, app, registrar,  # noqa: F811
-                                                                create_beneficiary, create_cohort,  # noqa: F811
-                                                                enroll):  # noqa: F811
+def test_cohort_pages_do_not_run_a_query_per_person_or_session(client, auth, app, registrar,
+                                                                create_beneficiary, create_cohort,
+                                                                enroll):
     """The cohort, its grid, a session and the enroll page: the same statements for 2 or 10 people and sessions."""
     from datetime import timedelta
 
@@ -64,7 +62,7 @@ def test_cohort_pages_do_not_run_a_query_per_person_or_session(client, auth, app
     from registry.programs.attendance import record_attendance
     from registry.programs.models import TrainingSession
     from registry.programs import services
-    from tests.programs.conftest import START
+    from tests.makers import START
 
     cohort = create_cohort(days=[START], capacity=40)
     session = TrainingSession.get(TrainingSession.cohort == cohort.id)
@@ -93,7 +91,7 @@ def test_cohort_pages_do_not_run_a_query_per_person_or_session(client, auth, app
 END_OF_TRAINING = date(2026, 6, 30)
 
 
-def test_profile_and_follow_up_list_do_not_run_a_query_per_training_or_follow_up(client, auth, app,  # noqa: F811
+def test_profile_and_follow_up_list_do_not_run_a_query_per_training_or_follow_up(client, auth, app,
                                                                                   registrar, create_beneficiary,
                                                                                   create_cohort, enroll):
     """A participant with 1 or 5 trainings and follow-ups: the same statements on the profile and the due list."""

@@ -12,9 +12,7 @@ from openpyxl import load_workbook
 from registry.auth.models import User
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
-from tests.access_world import CROSS_SECRETS, cross_world  # noqa: F401  (fixture)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+from tests.access_world import CROSS_SECRETS
 
 TODAY = date.today()
 RESULT_LINK = 'href="/beneficiaries/BR-000001"'  # a row of the results (the search box may hold the code)
@@ -22,7 +20,7 @@ SEARCHES = ("Chanthy", "chanthy sok", "+85512345678", "012 345 678", "BR-000001"
 
 
 @pytest.fixture
-def people_in_02(app, create_beneficiary, create_cohort, enroll, registrar):  # noqa: F811
+def people_in_02(app, create_beneficiary, create_cohort, enroll, registrar):
     """Sok Chanthy in 02, with a phone and ID number, who completed a cohort 100 days ago (follow-ups due)."""
     person = create_beneficiary(phone="+85512345678", id_document_type="national_id",
                                 id_document_number="N123456")
@@ -90,7 +88,7 @@ def test_the_follow_up_list_and_the_home_count_hold_only_the_users_provinces(cli
     assert ("BR-000001" in client.get("/follow-ups/?bucket=overdue").get_data(as_text=True)) is found
 
 
-def test_the_enroll_page_offers_no_one_from_another_province(client, auth, people_in_02, create_cohort):  # noqa: F811
+def test_the_enroll_page_offers_no_one_from_another_province(client, auth, people_in_02, create_cohort):
     cohort = create_cohort(province="17", name="Kampot")
     auth.login_as("officer", provinces={"17"})
     for text in SEARCHES:

@@ -1,6 +1,5 @@
 """Security headers on every answer; only the static assets may be cached."""
 from registry.web.security_headers import CONTENT_SECURITY_POLICY
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
 from tests.routes import routes
 
 

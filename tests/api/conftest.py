@@ -1,47 +1,52 @@
-"""API test helpers: a client that sends a user's bearer token, and the makers of the other features."""
+"""The API's world for its access and replay tests: records in province 02, a body for every write, a trainer."""
+from datetime import date, timedelta
+
 import pytest
 
-from registry.api.tokens import create_token
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
+from registry.auth.models import User
+from registry.outcomes.services import record_follow_up
+from registry.programs import enrollment as enrolling
+from registry.programs.models import Enrollment, TrainingSession
+from tests.makers import PERSON
 
-
-class ApiClient:
-    """The test client with `Authorization: Bearer <token>` on every request."""
-
-    def __init__(self, client, token, user):
-        self.client, self.token, self.user = client, token, user
-        self.headers = {"Authorization": f"Bearer {token}"}
-
-    def _send(self, method, path, **kwargs):
-        headers = {**self.headers, **kwargs.pop("headers", {})}
-        return self.client.open(path, method=method, headers=headers, **kwargs)
-
-    def get(self, path, **kwargs):
-        return self._send("GET", path, **kwargs)
-
-    def post(self, path, **kwargs):
-        return self._send("POST", path, **kwargs)
-
-    def patch(self, path, **kwargs):
-        return self._send("PATCH", path, **kwargs)
-
-    def put(self, path, **kwargs):
-        return self._send("PUT", path, **kwargs)
+TODAY = date.today()
 
 
 @pytest.fixture
-def api(app, client, create_user):
-    """api(role="officer", provinces=None, **account) → an ApiClient acting as a new account of the role."""
-
-    def make(role="officer", provinces=None, **kwargs):
-        user = create_user(role, provinces, **kwargs)
-        with app.app_context():
-            token, _record = create_token(user, "tests")
-        return ApiClient(client, token, user)
-
-    return make
-
-
-PERSON = {"given_name": "Chanthy", "family_name": "Sok", "sex": "female", "date_of_birth": "2001-03-15",
-          "province": "02", "category": "at_risk", "consent_data_use": True, "consent_on": "2026-03-01"}
+def world(app, create_beneficiary, create_cohort, create_program, enroll, create_user, registrar):
+    """Data in province 02: a participant, a likely duplicate, a graduate with a follow-up, a cohort with a session."""
+    trainer = create_user("trainer", username="assigned")
+    person = create_beneficiary(phone="+85512345678")
+    duplicate = create_beneficiary(given_name="Chanty")
+    graduate = create_beneficiary(given_name="Sokha")
+    newcomer = create_beneficiary(given_name="Vanna")
+    start = TODAY - timedelta(days=40)
+    cohort = create_cohort(start_on=start, end_on=TODAY + timedelta(days=20), days=[TODAY - timedelta(days=3)],
+                           trainers=[trainer])
+    finished = create_cohort(name="Earlier", start_on=start - timedelta(days=200), end_on=start - timedelta(days=100))
+    enrollment = enroll(cohort, person, on=start)
+    with app.app_context():
+        done = enroll(finished, graduate, on=start - timedelta(days=200))
+        enrolling.change_status(Enrollment.get_by_id(done.id), "completed", start - timedelta(days=100),
+                                User.get_by_id(registrar.id), override_reason="test")
+        follow_up = record_follow_up(graduate, {"followed_on": TODAY, "reached": False, "method": "phone"},
+                                     User.get_by_id(registrar.id))
+    session = TrainingSession.get(TrainingSession.cohort == cohort)
+    program = create_program(name="Hairdressing")
+    return {
+        "code": person.code, "graduate": graduate.code, "cohort_id": cohort.id, "session_id": session.id,
+        "enrollment_id": enrollment.id, "follow_up_id": follow_up.id,
+        "bodies": {
+            "new_person": {**PERSON, "given_name": "Bopha", "date_of_birth": "1995-06-01"},
+            "duplicate": {"duplicate": duplicate.code},
+            "consent": {"consent_data_use": True, "consent_follow_up": True, "on": TODAY.isoformat()},
+            "withdrawal": {"on": TODAY.isoformat(), "reason": "Moved away; asked not to be contacted."},
+            "follow_up": {"on": TODAY.isoformat(), "reached": False, "method": "phone"},
+            "new_cohort": {"program": program.id, "name": "New", "province": "02", "start_on": "2026-01-05",
+                           "end_on": "2026-02-05"},
+            "new_session": {"date": TODAY.isoformat(), "hours": 2},
+            "enrollment": {"beneficiary": newcomer.code, "enrolled_on": start.isoformat()},
+            "marks": {"marks": [{"beneficiary": person.code, "status": "present"}]},
+        },
+        "trainer": trainer,
+    }

@@ -3,7 +3,7 @@ import pytest
 
 from registry.audit.models import AuditEvent
 from registry.beneficiaries.models import Beneficiary
-from tests.api.conftest import PERSON
+from tests.makers import PERSON
 
 URL = "/api/v1/beneficiaries"
 

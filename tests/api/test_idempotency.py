@@ -13,10 +13,10 @@ from registry.audit.models import AuditEvent
 from registry.beneficiaries.models import Beneficiary
 from registry.db import database, is_postgres
 from registry.timeutil import utcnow
-from tests.api.conftest import PERSON
-from tests.api.test_access import MATRIX, ROLES, world  # noqa: F401  (world: a fixture used here)
+from tests.api.test_access import MATRIX, ROLES
 from tests.api.test_openapi import _api_routes
 from tests.conftest import TEST_DATABASE_URL
+from tests.makers import PERSON
 
 KEY = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -45,7 +45,7 @@ def _snapshot():
     return digest.hexdigest()
 
 
-def test_every_write_endpoint_replays_its_first_answer_and_writes_nothing_more(app, world, api):  # noqa: F811
+def test_every_write_endpoint_replays_its_first_answer_and_writes_nothing_more(app, world, api):
     admin = api("admin")
     writes = [(method, path, body, statuses[ADMIN]) for (method, path, body), statuses in MATRIX
               if method in WRITE_METHODS]

@@ -154,7 +154,7 @@ def test_a_malformed_attendance_body_answers_422(api, class_of_two, body):
 
 def test_trainers_take_attendance_for_their_own_cohorts_only(app, api, class_of_two, client):
     from registry.api.tokens import create_token
-    from tests.api.conftest import ApiClient
+    from tests.makers import ApiClient
 
     _cohort, (a, _b), sessions, trainer = class_of_two
     with app.app_context():

@@ -24,8 +24,6 @@ from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment, TrainingSession
 from registry.reports.models import Indicator
 from tests.audit.test_views import listed, page_of
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
 
 TODAY = date.today()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,7 +66,7 @@ BULK = {"beneficiary_exports.export": "beneficiary.export", "audit.export": "aud
 
 
 @pytest.fixture
-def world(app, client, create_beneficiary, create_cohort, enroll, create_user, registrar, bearer):  # noqa: F811
+def world(app, client, create_beneficiary, create_cohort, enroll, create_user, registrar, bearer):
     """The people above, a running cohort with a session, a finished one, a follow-up, an import job, a token."""
     people = {name: create_beneficiary(given_name=name.split()[0], family_name="Meas", id_document_type="national_id",
                                        **{**values, "phone": "+85519999888" if name == "Pisey" else values["phone"]})
@@ -191,7 +189,7 @@ def _last_id():
     return AuditEvent.select().count() and AuditEvent.select().order_by(AuditEvent.id.desc()).get().id
 
 
-def test_the_edit_and_merge_pages_are_audited_as_views_of_each_record(client, auth, create_beneficiary):  # noqa: F811
+def test_the_edit_and_merge_pages_are_audited_as_views_of_each_record(client, auth, create_beneficiary):
     first = create_beneficiary(phone="+85515481201")
     second = create_beneficiary(phone="+85517222333")
     auth.login_as("officer", provinces={"02"})
@@ -207,7 +205,7 @@ def test_the_edit_and_merge_pages_are_audited_as_views_of_each_record(client, au
         ("beneficiary.view", str(second.id), {"via": "merge", "beside": first.code})]
 
 
-def test_the_duplicate_warning_is_audited_with_the_people_it_shows(client, auth, create_beneficiary):  # noqa: F811
+def test_the_duplicate_warning_is_audited_with_the_people_it_shows(client, auth, create_beneficiary):
     known = create_beneficiary(given_name="Pisey", family_name="Meas", phone="+85515481201")
     auth.login_as("officer", provinces={"02"})
     since = _last_id()
@@ -220,7 +218,7 @@ def test_the_duplicate_warning_is_audited_with_the_people_it_shows(client, auth,
     assert json.loads(warning.detail) == {"via": "duplicate_warning", "shown": [known.code]}
 
 
-def test_the_audit_log_finds_a_person_in_the_lists_of_people_shown(client, auth, create_beneficiary):  # noqa: F811
+def test_the_audit_log_finds_a_person_in_the_lists_of_people_shown(client, auth, create_beneficiary):
     person = create_beneficiary(phone="+85515481201")
     create_beneficiary(given_name="Dara")
     auth.login_as("officer", provinces={"02"})

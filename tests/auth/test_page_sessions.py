@@ -11,7 +11,6 @@ from registry.auth.models import User
 from registry.auth.page_sessions import UserSession
 from registry.db import database
 from registry.maintenance.backup import backup_database, restore_database
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
 from tests.conftest import PASSWORD, TEST_DATABASE_URL, make_test_config
 
 
@@ -53,7 +52,7 @@ def logout_events():
             .order_by(AuditEvent.id)]
 
 
-def test_a_cookie_replayed_after_sign_out_opens_nothing(app, client, create_beneficiary):  # noqa: F811
+def test_a_cookie_replayed_after_sign_out_opens_nothing(app, client, create_beneficiary):
     person = create_beneficiary()
     cookie = sign_in(client, "registrar")
     profile = f"/beneficiaries/{person.code}"

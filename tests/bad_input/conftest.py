@@ -7,11 +7,7 @@ from collections import Counter
 
 import pytest
 
-from tests.api.conftest import api  # noqa: F401  (fixtures used here)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
 from tests.conftest import make_test_config
-from tests.outcomes.conftest import completer  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
 
 TRIED = Counter()
 UPLOADS = []  # (case, bytes, status, seconds, peak MB, message) of each malformed upload
@@ -47,7 +43,7 @@ def counts(*models):
 
 
 @pytest.fixture
-def officer(client, auth):
+def signed_in_officer(client, auth):
     """The test client, signed in as an officer of every province."""
     auth.login_as("officer")
     return client

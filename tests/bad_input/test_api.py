@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from registry.audit.models import AuditEvent
 from registry.beneficiaries.models import Beneficiary
 from registry.programs.models import Attendance, Cohort, CohortTrainer, TrainingSession
-from tests.api.conftest import PERSON
+from tests.makers import PERSON
 from tests.bad_input.conftest import counts
 from tests.bad_input.strategies import (ODD_NUMBERS, answered, budget, has_control, hostile_text, hostile_value,
                                         json_value, stored_name)

@@ -43,21 +43,21 @@ def mutations(fields, values):
 
 @budget(25)
 @given(sent=mutations(FIELDS, hostile_value()))
-def test_a_follow_up_is_saved_as_sent_or_the_field_is_named(officer, trained, tried, sent):
-    check_follow_up(officer, trained, tried, sent)
+def test_a_follow_up_is_saved_as_sent_or_the_field_is_named(signed_in_officer, trained, tried, sent):
+    check_follow_up(signed_in_officer, trained, tried, sent)
 
 
 @budget(20)
 @given(sent=mutations(TEXT_FIELDS, hostile_text()))
-def test_employer_sector_country_and_note_are_saved_as_sent_or_refused(officer, trained, tried, sent):
-    check_follow_up(officer, trained, tried, sent)
+def test_employer_sector_country_and_note_are_saved_as_sent_or_refused(signed_in_officer, trained, tried, sent):
+    check_follow_up(signed_in_officer, trained, tried, sent)
 
 
 @pytest.mark.parametrize("sent", [{"monthly_income": "1e-20000"}, {"hours_per_week": "1e-20000"},
                                   {"note": "Met at home.\x00"}, {"employer": "\x1b[2J"}, {"window": "\r"},
                                   {"status": " "}, {"note": "\x0c"}, {"monthly_income": "NaN", "currency": ""}])
-def test_inputs_that_once_failed_are_saved_or_refused(officer, trained, tried, sent):
-    check_follow_up(officer, trained, tried, sent)
+def test_inputs_that_once_failed_are_saved_or_refused(signed_in_officer, trained, tried, sent):
+    check_follow_up(signed_in_officer, trained, tried, sent)
 
 
 def changes():
@@ -65,11 +65,11 @@ def changes():
     return AuditEvent.select().where(AuditEvent.action != VIEWED).count()
 
 
-def check_follow_up(officer, code, tried, sent):
+def check_follow_up(signed_in_officer, code, tried, sent):
     """Post the form with some fields changed: saved as sent, or refused naming a field, nothing written."""
     tried()
     before = {**counts(*TABLES), "changes": changes()}
-    response = officer.post(f"/follow-ups/new/{code}", data={**GOOD, **sent})
+    response = signed_in_officer.post(f"/follow-ups/new/{code}", data={**GOOD, **sent})
     answered(response)
     if refused_before_the_form(response, sent):
         assert {**counts(*TABLES), "changes": changes()} == before

@@ -10,8 +10,8 @@ from registry.audit.models import AuditEvent
 from registry.beneficiaries.models import Beneficiary
 from registry.outcomes.models import FollowUp
 from registry.programs.models import Attendance, Cohort, Enrollment, Program, TrainingSession
-from tests.api.conftest import PERSON
 from tests.bad_input.conftest import counts, url_of
+from tests.makers import PERSON
 
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 TABLES = (Beneficiary, AuditEvent, Attendance, Cohort, Enrollment, FollowUp, Program, TrainingSession)

@@ -5,13 +5,13 @@ Both ended in a 500 on PostgreSQL only (SQLite stores NUL and over-long text wit
 import pytest
 
 from registry.beneficiaries.models import Beneficiary
-from tests.api.conftest import PERSON
+from tests.makers import PERSON
 
 
 @pytest.mark.parametrize("path", ["/beneficiaries/?q=Sok%00", "/beneficiaries/BR-000001%00",
                                   "/beneficiaries/BR-000001%00/edit", "/follow-ups/?province=%00"])
-def test_nul_in_a_url_answers_400(officer, path):
-    assert officer.get(path).status_code == 400
+def test_nul_in_a_url_answers_400(signed_in_officer, path):
+    assert signed_in_officer.get(path).status_code == 400
 
 
 def test_nul_in_the_sign_in_form_answers_400(client):

@@ -83,11 +83,11 @@ def check_refused(response, sent, before, tables=TABLES):
     assert counts(*tables) == before
 
 
-def register(officer, tried, sent):
+def register(signed_in_officer, tried, sent):
     """Post the register form with some fields changed: saved as sent, or refused naming a field."""
     tried()
     before = counts(*TABLES)
-    response = officer.post("/beneficiaries/new", data={**GOOD, **sent, "allow_duplicate": "1"})
+    response = signed_in_officer.post("/beneficiaries/new", data={**GOOD, **sent, "allow_duplicate": "1"})
     answered(response)
     if refused_before_the_form(response, sent):
         assert counts(*TABLES) == before
@@ -103,21 +103,21 @@ def register(officer, tried, sent):
 
 @budget(40)
 @given(sent=mutations(FIELDS))
-def test_register_saves_or_names_the_field(officer, tried, sent):
-    register(officer, tried, sent)
+def test_register_saves_or_names_the_field(signed_in_officer, tried, sent):
+    register(signed_in_officer, tried, sent)
 
 
 @budget(30)
 @given(sent=mutations(TEXT_FIELDS))
-def test_names_in_khmer_long_or_with_controls_are_stored_clean_or_refused(officer, tried, sent):
-    if not register(officer, tried, sent):
+def test_names_in_khmer_long_or_with_controls_are_stored_clean_or_refused(signed_in_officer, tried, sent):
+    if not register(signed_in_officer, tried, sent):
         assert any(len(stored_name(v)) > 60 or has_control(stored_name(v)) or not stored_name(v)
                    for v in sent.values()), "a name that fits was refused"
 
 
 @pytest.mark.parametrize("sent", FOUND)
-def test_inputs_that_once_failed_are_saved_or_refused(officer, tried, sent):
-    register(officer, tried, sent)
+def test_inputs_that_once_failed_are_saved_or_refused(signed_in_officer, tried, sent):
+    register(signed_in_officer, tried, sent)
 
 
 @pytest.fixture
@@ -128,11 +128,11 @@ def person(create_beneficiary):
 
 @budget(30)
 @given(sent=mutations(FIELDS))
-def test_edit_saves_or_names_the_field_and_keeps_the_record(officer, person, tried, sent):
+def test_edit_saves_or_names_the_field_and_keeps_the_record(signed_in_officer, person, tried, sent):
     tried()
     stored = Beneficiary.select().where(Beneficiary.code == person).dicts().get()
     before = counts(*TABLES)
-    response = officer.post(f"/beneficiaries/{person}/edit", data={**GOOD, **sent})
+    response = signed_in_officer.post(f"/beneficiaries/{person}/edit", data={**GOOD, **sent})
     answered(response)
     if response.status_code == 302:
         assert counts(Beneficiary)["beneficiary"] == before["beneficiary"]
@@ -147,6 +147,6 @@ def test_edit_saves_or_names_the_field_and_keeps_the_record(officer, person, tri
 
 @pytest.mark.parametrize("path", ["/beneficiaries/?page=%C2%B2", "/beneficiaries/?page=99999999999999999999",
                                   "/beneficiaries/?page=" + "9" * 5000, "/follow-ups/?page=99999999999999999999"])
-def test_a_page_number_no_list_has_is_not_a_500(officer, path):
+def test_a_page_number_no_list_has_is_not_a_500(signed_in_officer, path):
     """The list's first page: "²" passes str.isdigit() but not int(), 10**20 overflows the OFFSET."""
-    assert officer.get(path).status_code == 200
+    assert signed_in_officer.get(path).status_code == 200

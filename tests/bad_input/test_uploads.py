@@ -98,11 +98,11 @@ def test_the_import_refuses_each_malformed_file_clearly(importer, subtests):
             assert ImportJob.select().order_by(ImportJob.id.desc()).get().status == "failed"
 
 
-def test_the_signin_upload_refuses_each_malformed_file_clearly(officer, cohort, subtests):
+def test_the_signin_upload_refuses_each_malformed_file_clearly(signed_in_officer, cohort, subtests):
     for case, build, _import_message, message in CASES:
         with subtests.test(case):
             before = counts(Attendance)
-            response, page = measured(f"sign-in: {case}", post_signin(officer, cohort), build())
+            response, page = measured(f"sign-in: {case}", post_signin(signed_in_officer, cohort), build())
             assert response.status_code == 200 and message in page, _message(page)
             assert counts(Attendance) == before
 
@@ -114,9 +114,9 @@ def test_a_file_name_with_nul_and_control_characters_is_kept_without_them(import
     assert ImportJob.get().filename == "people[2J.xlsx"
 
 
-def test_50_mb_is_refused_by_the_request_limit_with_a_clear_page(importer, officer, cohort):
+def test_50_mb_is_refused_by_the_request_limit_with_a_clear_page(importer, signed_in_officer, cohort):
     data = files.fifty_megabytes()
-    for upload in (post_import(importer()), post_signin(officer, cohort)):
+    for upload in (post_import(importer()), post_signin(signed_in_officer, cohort)):
         response, page = measured("50 MB, over MAX_CONTENT_LENGTH (16 MB)", upload, data)
         assert response.status_code == 413 and "The file is larger than the registry accepts." in page
     assert counts(Beneficiary, ImportJob, Attendance) == {"beneficiary": 0, "import_job": 0, "attendance": 0}

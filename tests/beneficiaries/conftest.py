@@ -1,33 +1,16 @@
-"""Makers for participant tests."""
-from datetime import date
-
+"""The participant tests' own client: an officer of Battambang on an app that runs import jobs inline."""
 import pytest
 
-from registry.auth.models import User
-from registry.beneficiaries.services import register_beneficiary
-
-BASE = {
-    "given_name": "Chanthy", "family_name": "Sok", "given_name_km": "", "family_name_km": "", "sex": "female",
-    "date_of_birth": date(2001, 3, 15), "birth_year": None, "phone": "", "province": "02", "district": "",
-    "commune": "", "village": "", "id_document_type": None, "id_document_number": "", "category": "at_risk",
-    "consent_data_use": True, "consent_follow_up": True, "consent_photos": False, "consent_on": date(2026, 3, 1),
-    "registered_on": date(2026, 3, 1),
-}
+from tests.conftest import make_test_config
 
 
 @pytest.fixture
-def registrar(create_user):
-    """The officer (all provinces) that makers register people as."""
-    return create_user("officer", username="registrar")
+def officer_client(database_url, app, create_user):
+    """A client of an app running import jobs inline, signed in as an officer of Battambang."""
+    from registry import create_app
 
-
-@pytest.fixture
-def create_beneficiary(app, registrar):
-    """A maker of participants: create_beneficiary(family_name="Chea", province="17", ...)."""
-
-    def make(**values):
-        with app.app_context():
-            user = User.get_by_id(registrar.id)
-            return register_beneficiary({**BASE, **values}, user, allow_duplicate=True)
-
-    return make
+    create_user("officer", provinces={"02"}, username="importer")
+    inline = create_app(make_test_config(database_url, IMPORT_INLINE=True))
+    client = inline.test_client()
+    client.post("/login", data={"username": "importer", "password": "correct horse battery"})
+    return client

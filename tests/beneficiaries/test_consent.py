@@ -19,7 +19,6 @@ from registry.db import migration_runner, open_database
 from registry.programs import enrollment as enrolling
 from registry.reports.indicators import indicator_report
 from registry.reports.periods import Period
-from tests.programs.conftest import create_cohort, create_program  # noqa: F401  (fixtures)
 
 TODAY = date.today()
 REGISTERED = date(2026, 3, 1)  # the makers' registration and consent day
@@ -48,7 +47,7 @@ def state(person):
 
 
 @pytest.fixture
-def officer(app_ctx, create_user):
+def recorder(app_ctx, create_user):
     """An officer of province 02, signed in nowhere: for calling the services directly."""
     return User.get_by_id(create_user("officer", provinces={"02"}, full_name="Dara Kim").id)
 
@@ -56,37 +55,37 @@ def officer(app_ctx, create_user):
 # -- the services ------------------------------------------------------------------------------------
 
 def test_recording_consent_sets_the_scopes_the_day_and_who_with_an_audited_before_and_after(
-        app_ctx, create_beneficiary, officer):
+        app_ctx, create_beneficiary, recorder):
     person = create_beneficiary(consent_data_use=False, consent_follow_up=False, consent_on=None)
-    record_consent(person, {"data_use", "follow_up"}, TODAY, officer)
+    record_consent(person, {"data_use", "follow_up"}, TODAY, recorder)
     stored = fresh(person)
     assert (stored.consent_data_use, stored.consent_follow_up, stored.consent_photos) == (True, True, False)
-    assert stored.consent_on == TODAY and stored.consent_recorded_by_id == officer.id
+    assert stored.consent_on == TODAY and stored.consent_recorded_by_id == recorder.id
     assert consent_events() == [("beneficiary.consent_given", {
         "consent_data_use": [False, True], "consent_follow_up": [False, True],
         "consent_on": [None, TODAY.isoformat()]})]
     [event] = AuditEvent.select().where(AuditEvent.action == "beneficiary.consent_given")
-    assert event.user_id == officer.id and event.object_type == "beneficiary"
+    assert event.user_id == recorder.id and event.object_type == "beneficiary"
 
 
-def test_recording_the_same_consent_again_changes_nothing_and_writes_no_event(app_ctx, create_beneficiary, officer):
+def test_recording_the_same_consent_again_changes_nothing_and_writes_no_event(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary(consent_photos=False)
-    record_consent(person, {"data_use", "photos"}, TODAY, officer)
-    record_consent(fresh(person), {"data_use", "photos"}, TODAY, officer)  # a retried request
+    record_consent(person, {"data_use", "photos"}, TODAY, recorder)
+    record_consent(fresh(person), {"data_use", "photos"}, TODAY, recorder)  # a retried request
     assert len(consent_events()) == 1
 
 
-def test_a_scope_left_out_is_recorded_as_not_given(app_ctx, create_beneficiary, officer):
+def test_a_scope_left_out_is_recorded_as_not_given(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary(consent_data_use=True, consent_follow_up=True)
-    record_consent(person, {"data_use"}, TODAY, officer)
+    record_consent(person, {"data_use"}, TODAY, recorder)
     assert fresh(person).consent_follow_up is False
     assert consent_events()[0][1]["consent_follow_up"] == [True, False]
 
 
 def test_withdrawing_clears_every_scope_keeps_the_day_consent_was_given_and_audits_the_reason(
-        app_ctx, create_beneficiary, officer):
+        app_ctx, create_beneficiary, recorder):
     person = create_beneficiary(consent_photos=True, registered_on=REGISTERED, consent_on=REGISTERED)
-    withdraw_consent(person, TODAY, officer, f"  {REASON}  ")
+    withdraw_consent(person, TODAY, recorder, f"  {REASON}  ")
     stored = fresh(person)
     assert (stored.consent_data_use, stored.consent_follow_up, stored.consent_photos) == (False, False, False)
     assert stored.consent_on == REGISTERED and stored.consent_withdrawn_on == TODAY
@@ -98,14 +97,14 @@ def test_withdrawing_clears_every_scope_keeps_the_day_consent_was_given_and_audi
                       "consent_photos": [True, False], "consent_withdrawn_on": [None, TODAY.isoformat()],
                       "consent_withdrawal_reason": ["", REASON]}
     [event] = AuditEvent.select().where(AuditEvent.action == "beneficiary.consent_withdrawn")
-    assert event.user_id == officer.id
+    assert event.user_id == recorder.id
     assert all(line.is_change for line in detail_lines(event.action, event.detail))  # the audit page shows old → new
 
 
-def test_consent_given_again_ends_the_withdrawal(app_ctx, create_beneficiary, officer):
+def test_consent_given_again_ends_the_withdrawal(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary()
-    withdraw_consent(person, TODAY - timedelta(days=5), officer, REASON)
-    record_consent(fresh(person), {"follow_up"}, TODAY, officer)
+    withdraw_consent(person, TODAY - timedelta(days=5), recorder, REASON)
+    record_consent(fresh(person), {"follow_up"}, TODAY, recorder)
     stored = fresh(person)
     assert stored.consent_withdrawn_on is None and stored.consent_withdrawal_reason == ""
     assert (stored.consent_data_use, stored.consent_follow_up, stored.consent_on) == (False, True, TODAY)
@@ -119,20 +118,20 @@ def test_consent_given_again_ends_the_withdrawal(app_ctx, create_beneficiary, of
     ({"data_use"}, REGISTERED - timedelta(days=1), "on"),
 ])
 def test_recording_consent_refuses_what_makes_no_sense_and_writes_nothing(
-        app_ctx, create_beneficiary, officer, scopes, on, field):
+        app_ctx, create_beneficiary, recorder, scopes, on, field):
     person = create_beneficiary(consent_data_use=False, consent_follow_up=False, registered_on=REGISTERED)
     before = state(person)
     with pytest.raises(ConsentError) as refused:
-        record_consent(person, scopes, on, officer)
+        record_consent(person, scopes, on, recorder)
     assert refused.value.field == field
     assert state(person) == before and consent_events() == []
 
 
-def test_consent_given_again_cannot_be_dated_before_the_withdrawal(app_ctx, create_beneficiary, officer):
+def test_consent_given_again_cannot_be_dated_before_the_withdrawal(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary()
-    withdraw_consent(person, TODAY, officer, REASON)
+    withdraw_consent(person, TODAY, recorder, REASON)
     with pytest.raises(ConsentError, match="before it was withdrawn") as refused:
-        record_consent(fresh(person), {"data_use"}, TODAY - timedelta(days=1), officer)
+        record_consent(fresh(person), {"data_use"}, TODAY - timedelta(days=1), recorder)
     assert refused.value.field == "on" and fresh(person).consent_withdrawn_on == TODAY
 
 
@@ -145,52 +144,53 @@ def test_consent_given_again_cannot_be_dated_before_the_withdrawal(app_ctx, crea
     (REGISTERED + timedelta(days=1), REASON, "on", "before it was given"),
 ])
 def test_withdrawing_refuses_what_makes_no_sense_and_writes_nothing(
-        app_ctx, create_beneficiary, officer, on, reason, field, message):
+        app_ctx, create_beneficiary, recorder, on, reason, field, message):
     person = create_beneficiary(registered_on=REGISTERED, consent_on=REGISTERED + timedelta(days=2))
     before = state(person)
     with pytest.raises(ConsentError, match=message) as refused:
-        withdraw_consent(person, on, officer, reason)
+        withdraw_consent(person, on, recorder, reason)
     assert refused.value.field == field
     assert state(person) == before and consent_events() == []
 
 
-def test_withdrawing_twice_or_with_nothing_consented_is_refused(app_ctx, create_beneficiary, officer):
+def test_withdrawing_twice_or_with_nothing_consented_is_refused(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary()
-    withdraw_consent(person, TODAY, officer, REASON)
+    withdraw_consent(person, TODAY, recorder, REASON)
     with pytest.raises(ConsentError, match="already withdrawn") as twice:
-        withdraw_consent(fresh(person), TODAY, officer, "again")
+        withdraw_consent(fresh(person), TODAY, recorder, "again")
     never = create_beneficiary(given_name="Dara", consent_data_use=False, consent_follow_up=False, consent_on=None)
     with pytest.raises(ConsentError, match="no consent to withdraw") as nothing:
-        withdraw_consent(never, TODAY, officer, REASON)
+        withdraw_consent(never, TODAY, recorder, REASON)
     assert twice.value.field is None and nothing.value.field is None
     assert len(consent_events()) == 1 and fresh(never).consent_withdrawn_on is None
 
 
-def test_a_merged_record_takes_no_consent_change(app_ctx, create_beneficiary, officer):
+def test_a_merged_record_takes_no_consent_change(app_ctx, create_beneficiary, recorder):
     survivor, duplicate = create_beneficiary(), create_beneficiary(given_name="Chanty")
-    merging.merge_beneficiaries(survivor, duplicate, officer)
+    merging.merge_beneficiaries(survivor, duplicate, recorder)
     with pytest.raises(ConsentError, match="merged"):
-        withdraw_consent(fresh(duplicate), TODAY, officer, REASON)
+        withdraw_consent(fresh(duplicate), TODAY, recorder, REASON)
     with pytest.raises(ConsentError, match="merged"):
-        record_consent(fresh(duplicate), {"data_use"}, TODAY, officer)
+        record_consent(fresh(duplicate), {"data_use"}, TODAY, recorder)
     assert consent_events() == []
 
 
-def test_an_edit_corrects_consent_with_an_audited_before_and_after(app_ctx, create_beneficiary, officer):
+def test_an_edit_corrects_consent_with_an_audited_before_and_after(app_ctx, create_beneficiary, recorder):
     person = create_beneficiary(consent_follow_up=True, consent_photos=False)
-    update_beneficiary(person, {"consent_follow_up": False, "consent_photos": True}, officer)
+    update_beneficiary(person, {"consent_follow_up": False, "consent_photos": True}, recorder)
     stored = fresh(person)
-    assert (stored.consent_follow_up, stored.consent_photos, stored.consent_recorded_by_id) == (False, True, officer.id)
+    assert (stored.consent_follow_up, stored.consent_photos,
+            stored.consent_recorded_by_id) == (False, True, recorder.id)
     [event] = AuditEvent.select().where(AuditEvent.action == "beneficiary.update")
     assert json.loads(event.detail) == {"consent_follow_up": [True, False], "consent_photos": [False, True]}
 
 
 @pytest.mark.parametrize("keep_blank", [False, True], ids=["edit or PATCH", "re-imported sheet"])
-def test_an_edit_or_an_import_never_gives_withdrawn_consent_back(app_ctx, create_beneficiary, officer, keep_blank):
+def test_an_edit_or_an_import_never_gives_withdrawn_consent_back(app_ctx, create_beneficiary, recorder, keep_blank):
     person = create_beneficiary()
-    withdraw_consent(person, TODAY, officer, REASON)
+    withdraw_consent(person, TODAY, recorder, REASON)
     update_beneficiary(fresh(person), {"village": "Ou Char", "consent_data_use": True, "consent_follow_up": True,
-                                       "consent_on": REGISTERED}, officer, keep_blank=keep_blank)
+                                       "consent_on": REGISTERED}, recorder, keep_blank=keep_blank)
     stored = fresh(person)
     assert stored.village == "Ou Char"  # the rest of the edit is saved
     assert (stored.consent_data_use, stored.consent_follow_up, stored.consent_withdrawn_on) == (False, False, TODAY)
@@ -304,7 +304,7 @@ def test_the_edit_page_of_a_withdrawn_record_points_to_the_consent_page(client, 
 # -- named lists, exports and counts --------------------------------------------------------------------
 
 @pytest.fixture
-def cohort_of_three(app, create_beneficiary, create_cohort, registrar):  # noqa: F811
+def cohort_of_three(app, create_beneficiary, create_cohort, registrar):
     """Three people enrolled on 2025-10-06 (FY2026 Q1): Chanthy, Dara (no consent to data use) and Vuthy."""
     people = [create_beneficiary(given_name="Chanthy"),
               create_beneficiary(given_name="Dara", consent_data_use=False),

@@ -17,7 +17,6 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 TODAY = date.today()
 LOOKUPS = {"name": "Pisey Meas", "local phone": "015481201", "international phone": "+85515481201",
@@ -26,7 +25,7 @@ MANAGERS = {"manager": None, "scoped manager": {"02"}}
 
 
 @pytest.fixture
-def pisey(app, create_beneficiary, create_cohort, enroll, registrar):  # noqa: F811
+def pisey(app, create_beneficiary, create_cohort, enroll, registrar):
     """Pisey Meas and two others in 02, all three having completed a cohort (so a report counts them)."""
     person = create_beneficiary(given_name="Pisey", family_name="Meas", phone="+85515481201",
                                 id_document_type="national_id", id_document_number="N123456")

@@ -5,7 +5,7 @@ import pytest
 
 from registry.beneficiaries.duplicate_index import DuplicateIndex
 from registry.beneficiaries.duplicates import find_duplicates
-from tests.beneficiaries.conftest import BASE
+from tests.makers import BASE
 
 
 def reasons_for(data):

@@ -13,7 +13,6 @@ from registry.beneficiaries import exporting
 from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
 from registry.timeutil import add_years
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 from tests.test_query_counts import counted
 
 
@@ -138,7 +137,7 @@ def test_export_memory_does_not_grow_with_the_rows(app, client, auth, monkeypatc
 
 
 @pytest.fixture
-def programs(create_program, create_cohort, enroll, create_beneficiary):  # noqa: F811
+def programs(create_program, create_cohort, enroll, create_beneficiary):
     """Chanthy in Sewing twice and in Motorbike repair; Dara in Sewing; Vuthy waiting for Sewing's full cohort."""
     sewing, motorbike = create_program(name="Sewing"), create_program(name="Motorbike repair")
     spring, autumn = (create_cohort(name=name, program=sewing, capacity=2) for name in ("Spring", "Autumn"))
@@ -172,8 +171,8 @@ def test_the_program_filter_applies_to_the_export(client, auth, programs):
     assert json.loads(event.detail)["filters"] == {"program": programs["sewing"]}
 
 
-def test_a_merged_records_programs_are_its_survivors(app, client, auth, programs, create_beneficiary,  # noqa: F811
-                                                     create_cohort, enroll):  # noqa: F811
+def test_a_merged_records_programs_are_its_survivors(app, client, auth, programs, create_beneficiary,
+                                                     create_cohort, enroll):
     summer = create_cohort(name="Summer", program=programs["spring"].program, capacity=1)
     other = create_beneficiary(given_name="Vuthy again")
     enroll(summer, other)  # the one seat
@@ -199,8 +198,8 @@ def test_an_export_with_a_filter_that_is_not_valid_is_refused_by_name(client, au
 
 
 def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, client, auth,
-                                                                            create_beneficiary,  # noqa: F811
-                                                                            create_cohort, enroll):  # noqa: F811
+                                                                            create_beneficiary,
+                                                                            create_cohort, enroll):
     auth.login_as("manager")
     cohort = create_cohort(capacity=100)
 
@@ -217,8 +216,8 @@ def test_the_deidentified_export_reads_its_programs_in_the_same_statement(app, c
     assert statements() == few
 
 
-def test_a_program_name_like_a_formula_comes_back_as_text(client, auth, create_program,  # noqa: F811
-                                                          create_cohort, enroll, create_beneficiary):  # noqa: F811
+def test_a_program_name_like_a_formula_comes_back_as_text(client, auth, create_program,
+                                                          create_cohort, enroll, create_beneficiary):
     enroll(create_cohort(program=create_program(name="=1+1")), create_beneficiary())
     auth.login_as("manager")
     workbook = load_workbook(io.BytesIO(client.get("/beneficiaries/export.xlsx?kind=deidentified").data))

@@ -29,10 +29,8 @@ from registry.outcomes.models import FollowUp
 from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
 from registry.programs.models import Enrollment
-from tests.reports.conftest import officer, results  # noqa: F401  (fixture used here)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
 from tests.conftest import TEST_DATABASE_URL
-from tests.programs.conftest import create_cohort, create_program  # noqa: F401
+from tests.reports.conftest import results
 
 Q1 = (date(2025, 10, 1), date(2025, 12, 31))  # FY2026 Q1: every enrollment below starts in it
 TODAY = date(2026, 6, 15)
@@ -56,7 +54,7 @@ class World:
 
 
 @pytest.fixture
-def chain(app, registrar, create_beneficiary, create_cohort):  # noqa: F811
+def chain(app, registrar, create_beneficiary, create_cohort):
     """chain("ABC") -> World: the people named, each in a cohort with the next and in one of their own."""
 
     def make(names):
@@ -159,7 +157,7 @@ ORIGINAL_ABC = {"A@A+B": "A", "A@A": "A", "B@A+B": "B", "B@B+C": "B", "B@B": "B"
                 "follow-up": "A"}
 
 
-def test_a_chain_of_three_points_every_record_at_the_final_survivor(officer, chain):  # noqa: F811
+def test_a_chain_of_three_points_every_record_at_the_final_survivor(officer, chain):
     world = chain("ABC")
     first = merge(world, "A", "B", officer)
     assert holders(world) == {**ORIGINAL_ABC, "A@A": "B", "follow-up": "B"}  # A@A+B could not move
@@ -172,7 +170,7 @@ def test_a_chain_of_three_points_every_record_at_the_final_survivor(officer, cha
     assert_consistent(world)
 
 
-def test_the_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):  # noqa: F811
+def test_the_report_counts_a_chain_of_three_once_with_the_final_survivors_values(officer, chain):
     world = chain("ABC")
     merge(world, "A", "B", officer)
     merge(world, "B", "C", officer)
@@ -190,7 +188,7 @@ def test_the_report_counts_a_chain_of_three_once_with_the_final_survivors_values
     assert (youth["numerator"], youth["denominator"]) == (1, 1)
 
 
-def test_the_dashboard_counts_a_chain_of_three_once(officer, chain):  # noqa: F811
+def test_the_dashboard_counts_a_chain_of_three_once(officer, chain):
     world = chain("ABC")
     merge(world, "A", "B", officer)
     merge(world, "B", "C", officer)
@@ -201,7 +199,7 @@ def test_the_dashboard_counts_a_chain_of_three_once(officer, chain):  # noqa: F8
     assert {p.code: p.people for p in people_by_province(EVERYWHERE)} == {"12": 1}
 
 
-def test_undo_in_the_middle_then_at_the_end_restores_everything(officer, chain):  # noqa: F811
+def test_undo_in_the_middle_then_at_the_end_restores_everything(officer, chain):
     world = chain("ABC")
     services.archive_beneficiary(Beneficiary.get_by_id(world.people["A"].id), officer)
     before = values(world)
@@ -226,7 +224,7 @@ def test_undo_in_the_middle_then_at_the_end_restores_everything(officer, chain):
     assert_consistent(world)
 
 
-def test_undo_at_the_end_then_in_the_middle_restores_everything(officer, chain):  # noqa: F811
+def test_undo_at_the_end_then_in_the_middle_restores_everything(officer, chain):
     world = chain("ABC")
     before = values(world)
     first, second = merge(world, "A", "B", officer), merge(world, "B", "C", officer)
@@ -245,7 +243,7 @@ def test_undo_at_the_end_then_in_the_middle_restores_everything(officer, chain):
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_a_chain_of_four_counts_once_and_undoes_in_any_order(officer, chain, order):  # noqa: F811
+def test_a_chain_of_four_counts_once_and_undoes_in_any_order(officer, chain, order):
     world = chain("ABCD")
     before, rows = values(world), holders(world)
     merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer), merge(world, "C", "D", officer)]
@@ -264,8 +262,8 @@ def test_a_chain_of_four_counts_once_and_undoes_in_any_order(officer, chain, ord
     assert values(world) == before
 
 
-def test_records_merged_into_a_duplicate_go_back_to_it_when_its_merge_is_undone(officer, chain,  # noqa: F811
-                                                                               create_beneficiary):  # noqa: F811
+def test_records_merged_into_a_duplicate_go_back_to_it_when_its_merge_is_undone(officer, chain,
+                                                                               create_beneficiary):
     world = chain("ABC")
     z = create_beneficiary(given_name="Person Z", family_name="Chan")
     world.people["Z"] = z
@@ -279,7 +277,7 @@ def test_records_merged_into_a_duplicate_go_back_to_it_when_its_merge_is_undone(
                               "Z": ("merged", "A")}
 
 
-def test_an_undo_leaves_rows_a_later_merge_brought_from_outside_its_chain(officer, chain):  # noqa: F811
+def test_an_undo_leaves_rows_a_later_merge_brought_from_outside_its_chain(officer, chain):
     world = chain("ABC")
     first, second = merge(world, "A", "B", officer), merge(world, "B", "C", officer)
     undo(first, officer)
@@ -294,7 +292,7 @@ def test_an_undo_leaves_rows_a_later_merge_brought_from_outside_its_chain(office
     assert_consistent(world)
 
 
-def test_a_follow_up_recorded_after_the_merge_follows_its_enrollment_back(officer, chain):  # noqa: F811
+def test_a_follow_up_recorded_after_the_merge_follows_its_enrollment_back(officer, chain):
     world = chain("ABC")
     first, second = merge(world, "A", "B", officer), merge(world, "B", "C", officer)
     enrollment = Enrollment.get_by_id(world.enrollments["A@A"])
@@ -305,7 +303,7 @@ def test_a_follow_up_recorded_after_the_merge_follows_its_enrollment_back(office
     assert FollowUp.get_by_id(later.id).beneficiary_id == world.people["A"].id
 
 
-def test_a_merged_record_is_refused_on_either_side(officer, chain):  # noqa: F811
+def test_a_merged_record_is_refused_on_either_side(officer, chain):
     world = chain("ABC")
     merge(world, "A", "B", officer)
     merge(world, "B", "C", officer)
@@ -315,7 +313,7 @@ def test_a_merged_record_is_refused_on_either_side(officer, chain):  # noqa: F81
     assert BeneficiaryMerge.select().count() == 2
 
 
-def test_a_merge_refuses_a_record_merged_since_the_page_was_read(officer, chain):  # noqa: F811
+def test_a_merge_refuses_a_record_merged_since_the_page_was_read(officer, chain):
     world = chain("ABC")
     stale_b = Beneficiary.get_by_id(world.people["B"].id)  # read by an officer whose page is still open
     merge(world, "B", "C", officer)  # another officer merges B meanwhile
@@ -324,7 +322,7 @@ def test_a_merge_refuses_a_record_merged_since_the_page_was_read(officer, chain)
     assert records(world)["A"] == ("active", None)
 
 
-def test_an_undo_twice_is_refused_and_changes_nothing(officer, chain):  # noqa: F811
+def test_an_undo_twice_is_refused_and_changes_nothing(officer, chain):
     world = chain("ABC")
     first = merge(world, "A", "B", officer)
     stale = BeneficiaryMerge.get_by_id(first.id)
@@ -335,7 +333,7 @@ def test_an_undo_twice_is_refused_and_changes_nothing(officer, chain):  # noqa: 
     assert records(world)["A"] == ("merged", "C")
 
 
-def test_a_merge_made_before_chains_were_kept_still_undoes(officer, chain):  # noqa: F811
+def test_a_merge_made_before_chains_were_kept_still_undoes(officer, chain):
     world = chain("AB")
     first = merge(world, "A", "B", officer)
     detail = json.loads(first.detail)
@@ -354,7 +352,7 @@ def root(parent, name):
 
 
 @pytest.mark.parametrize("seed", range(6))
-def test_random_merges_and_undos_keep_every_row_with_its_person(officer, chain, seed):  # noqa: F811
+def test_random_merges_and_undos_keep_every_row_with_its_person(officer, chain, seed):
     """Merges and undos in a seeded random order, checked against a model of who is whose survivor."""
     rng = random.Random(seed)
     world = chain("ABCDE")
@@ -411,7 +409,7 @@ def repointed(merge_record):
 
 
 @pytest.mark.parametrize("order", [(0, 1), (1, 0)])
-def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain,  # noqa: F811
+def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_right(officer, chain,
                                                                                    order):
     world = chain("ABC")
     before, rows = values(world), holders(world)
@@ -433,7 +431,7 @@ def test_the_migration_flattens_a_chain_of_three_so_that_it_counts_and_undoes_ri
 
 
 @pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
-def test_the_migration_flattens_a_chain_of_four_as_the_merges_now_would(officer, chain, order):  # noqa: F811
+def test_the_migration_flattens_a_chain_of_four_as_the_merges_now_would(officer, chain, order):
     world = chain("ABCD")
     before, rows = values(world), holders(world)
     merges = [merge(world, "A", "B", officer), merge(world, "B", "C", officer), merge(world, "C", "D", officer)]
@@ -450,7 +448,7 @@ def test_the_migration_flattens_a_chain_of_four_as_the_merges_now_would(officer,
     assert holders(world) == rows and values(world) == before
 
 
-def test_the_migration_flattens_a_record_merged_by_hand_with_no_merge_to_note_it_in(officer, chain):  # noqa: F811
+def test_the_migration_flattens_a_record_merged_by_hand_with_no_merge_to_note_it_in(officer, chain):
     world = chain("ABC")
     Beneficiary.update(status="merged", merged_into=world.people["B"].id).where(
         Beneficiary.id == world.people["A"].id).execute()
@@ -511,7 +509,7 @@ def test_an_officer_cannot_undo_a_merge_of_records_outside_their_provinces(app, 
 
 
 @pytest.mark.skipif(not TEST_DATABASE_URL, reason="SQLite's write transactions run one at a time already")
-def test_on_postgresql_a_merge_waits_for_the_merge_or_undo_in_progress(app, chain, registrar):  # noqa: F811
+def test_on_postgresql_a_merge_waits_for_the_merge_or_undo_in_progress(app, chain, registrar):
     world = chain("ABC")
     other = psycopg2.connect(TEST_DATABASE_URL)  # another worker, in the middle of a merge or an undo
     other.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (merging.MERGE_LOCK,))

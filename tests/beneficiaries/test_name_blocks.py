@@ -5,15 +5,13 @@ from datetime import date
 import pytest
 from peewee import SqliteDatabase
 
-from registry.auth.models import User
 from registry.beneficiaries import merging, services
 from registry.beneficiaries.duplicates import name_blocks
 from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
 from registry.db import migration_runner, open_database
-from tests.api.conftest import PERSON, api  # noqa: F401  (the api fixture is used here)
-from tests.beneficiaries.conftest import BASE
 from tests.beneficiaries.sheets import person, sheet
-from tests.beneficiaries.test_import import officer_client, upload  # noqa: F401  (the fixture is used here)
+from tests.beneficiaries.test_import import upload
+from tests.makers import BASE, PERSON
 
 KHMER = {"family_name_km": "សុខ", "given_name_km": "ចាន់ធី"}  # Sok Chanthy
 
@@ -32,11 +30,6 @@ def stored_blocks(code):
 ])
 def test_name_blocks_are_the_block_keys_between_spaces(names, blocks):
     assert name_blocks(names) == blocks
-
-
-@pytest.fixture
-def officer(app_ctx, create_user):
-    return User.get_by_id(create_user("officer").id)
 
 
 def test_register_and_edit_keep_the_blocks(officer):
@@ -69,7 +62,7 @@ def test_an_import_stores_the_blocks_of_new_and_corrected_people(officer_client,
     assert stored_blocks("BR-000002") == " scan ssok "
 
 
-def test_the_api_stores_the_blocks_on_register_edit_and_merge(api):  # noqa: F811  (the fixture)
+def test_the_api_stores_the_blocks_on_register_edit_and_merge(api):
     officer = api("officer")
     created = officer.post("/api/v1/beneficiaries", json=PERSON).get_json()
     assert stored_blocks(created["code"]) == " scan ssok "

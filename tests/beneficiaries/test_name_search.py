@@ -14,7 +14,7 @@ from registry.beneficiaries.name_search import NameIndex
 from registry.beneficiaries.services import archive_beneficiary, update_beneficiary
 from registry.db import database
 from registry.synthetic.register import insert_values
-from tests.beneficiaries.conftest import BASE
+from tests.makers import BASE
 
 TRIGGERS = {"beneficiary_fts_insert", "beneficiary_fts_update", "beneficiary_fts_delete"}
 

@@ -5,22 +5,15 @@ from datetime import date
 import pytest
 
 from registry.audit.models import AuditEvent
-from registry.auth.models import User
 from registry.beneficiaries import merging, services
 from registry.beneficiaries.models import Beneficiary, BeneficiaryMerge
-from tests.beneficiaries.conftest import BASE
+from tests.makers import BASE
 
 
 def events(action):
     """Decoded details of the audit events of one action, oldest first."""
     query = AuditEvent.select().where(AuditEvent.action == action).order_by(AuditEvent.id)
     return [json.loads(e.detail) for e in query]
-
-
-@pytest.fixture
-def officer(app_ctx, registrar):
-    """The registering officer, loaded in the test's app context."""
-    return User.get_by_id(registrar.id)
 
 
 def test_codes_are_assigned_in_order_and_never_reused(app_ctx, officer):

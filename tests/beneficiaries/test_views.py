@@ -10,7 +10,6 @@ from registry.audit.models import AuditEvent
 from registry.auth.models import User
 from registry.beneficiaries.merging import merge_beneficiaries
 from registry.beneficiaries.models import Beneficiary
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 FORM = {"family_name": "Sok", "given_name": "Chanthy", "sex": "female", "date_of_birth": "2001-03-15",
         "province": "02", "category": "returned_migrant", "destination_country": "Thailand",
@@ -163,8 +162,8 @@ def test_age_band_filter(client, auth, band, years_ago, expected):
 
 
 def test_the_program_filter_lists_people_admitted_to_a_cohort_of_the_program(app, client, auth, create_beneficiary,
-                                                                            create_program, create_cohort,  # noqa: F811
-                                                                            enroll):  # noqa: F811
+                                                                            create_program, create_cohort,
+                                                                            enroll):
     sewing, motorbike = create_program(name="Sewing"), create_program(name="Motorbike repair")
     spring, engines = create_cohort(name="Spring", program=sewing, capacity=1), create_cohort(program=motorbike)
     chanthy, dara, vuthy, again = (create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Vuthy", "Vy"))

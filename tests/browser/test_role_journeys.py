@@ -16,9 +16,7 @@ from registry.auth.models import User
 from registry.programs.models import Attendance, TrainingSession
 from registry.reports.models import Indicator
 from registry.reports.periods import fiscal_quarter, fiscal_year_of
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
 from tests.browser.journey import LANGUAGES, PHONE
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 TODAY = date.today()
 in_each_language = pytest.mark.parametrize("lang", LANGUAGES)
@@ -32,7 +30,7 @@ def code_in_url(page):
 # --- The officer: register with consent, find by name, enroll, see the roster -------------------------------------
 
 @pytest.fixture
-def officer_world(create_user, create_cohort, create_beneficiary):  # noqa: F811
+def officer_world(create_user, create_cohort, create_beneficiary):
     """Dara, an officer of Battambang (02); a cohort there under way; two people already registered."""
     create_user("officer", username="dara", full_name="Dara Sok", provinces={"02"})
     create_beneficiary(family_name="Heng", given_name="Dara", date_of_birth=date(1999, 5, 2))
@@ -121,7 +119,7 @@ MARK_WORDS = {"present": "Present", "late": "Late", "excused": "Excused", "absen
 
 
 @pytest.fixture
-def trainer_world(app, create_user, create_cohort, create_beneficiary, enroll):  # noqa: F811
+def trainer_world(app, create_user, create_cohort, create_beneficiary, enroll):
     """Kim teaches a cohort with a session last week and one today; four people are enrolled."""
     kim = create_user("trainer", username="kim", full_name="Kim Srey Neang", provinces={"02"})
     cohort = create_cohort(name="Tailoring Battambang", days=[TODAY - timedelta(days=7), TODAY], trainers=[kim],
@@ -181,7 +179,7 @@ def test_trainer_records_todays_session_on_a_phone(open_journey, app, trainer_wo
 # --- The manager: the quarterly report, one figure read, the workbook downloaded and opened -----------------------
 
 @pytest.fixture
-def quarter_with_data(app, create_user, create_cohort, create_beneficiary, enroll):  # noqa: F811
+def quarter_with_data(app, create_user, create_cohort, create_beneficiary, enroll):
     """Three people enrolled in the first quarter of last fiscal year (two women), one more the quarter after."""
     with app.app_context():
         year = fiscal_year_of(TODAY) - 1

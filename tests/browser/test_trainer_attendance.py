@@ -8,9 +8,7 @@ from babel.dates import format_date
 from playwright.sync_api import expect
 
 from registry.programs.models import Attendance, TrainingSession
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
 from tests.conftest import PASSWORD
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401  (fixtures used here)
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}

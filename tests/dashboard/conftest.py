@@ -22,8 +22,6 @@ from registry.outcomes.services import record_follow_up
 from registry.programs import enrollment as enrolling
 from registry.programs.attendance import record_attendance
 from registry.programs.models import Enrollment, TrainingSession
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures used here)
-from tests.programs.conftest import create_cohort, create_program  # noqa: F401  (fixtures used here)
 
 TODAY = date(2026, 6, 15)
 SINCE = date(2025, 7, 1)  # the first day of the dashboard's 12 months on TODAY
@@ -40,7 +38,7 @@ class World:
 
 
 @pytest.fixture
-def world(app, registrar, create_user, create_program, create_cohort, create_beneficiary):  # noqa: F811
+def world(app, registrar, create_user, create_program, create_cohort, create_beneficiary):
     """The small registry of the module docstring."""
     trainer = create_user("trainer", username="assigned")
     sewing_program = create_program(name="Sewing")

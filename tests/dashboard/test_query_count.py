@@ -14,7 +14,7 @@ TODAY = date.today()
 
 
 @pytest.fixture
-def grow(app, registrar, create_user, create_cohort, create_beneficiary):  # noqa: F811
+def grow(app, registrar, create_user, create_cohort, create_beneficiary):
     """grow(n): n more cohorts (running, in two provinces, each with a trainer and two held sessions), each with
     n people enrolled and marked, of whom one completed an older cohort and was followed up at 3 and 6 months."""
     made = {"n": 0, "trainer": create_user("trainer", username="teacher")}

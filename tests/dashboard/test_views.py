@@ -18,7 +18,7 @@ CHARTS = ("Enrollments and completions by month", "Attendance rate by cohort",
 
 
 @pytest.fixture
-def town(app, registrar, create_user, create_cohort, create_beneficiary):  # noqa: F811
+def town(app, registrar, create_user, create_cohort, create_beneficiary):
     """A cohort in Battambang running today, with a session today and one held last week, its trainer, 3 people."""
     trainer = create_user("trainer", username="teacher")
     cohort = create_cohort(name="Sewing Battambang", province="02", start_on=TODAY - timedelta(days=30),

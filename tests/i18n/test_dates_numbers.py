@@ -9,8 +9,7 @@ from babel.dates import format_date, format_datetime
 
 from registry.auth.models import User
 from registry.outcomes.currency import set_rate
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401  (fixtures)
-from tests.programs.conftest import START, create_cohort, create_program  # noqa: F401
+from tests.makers import START
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # ISO dates that a machine reads, not a person: a date input's value, and the printed sign-in sheet's
@@ -32,7 +31,7 @@ def test_templates_format_dates_through_babel():
     assert not found, "use format_date(...) or |datetimeformat, not strftime/isoformat:\n" + "\n".join(found)
 
 
-def test_cohort_page_shows_dates_and_hours_in_khmer(client, auth, create_cohort):  # noqa: F811
+def test_cohort_page_shows_dates_and_hours_in_khmer(client, auth, create_cohort):
     cohort = create_cohort(days=[START])
     auth.login_as("officer", language="km")
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)
@@ -42,7 +41,7 @@ def test_cohort_page_shows_dates_and_hours_in_khmer(client, auth, create_cohort)
     assert format_date(START, "medium", locale="en") not in page and "Mar" not in page
 
 
-def test_cohort_page_shows_dates_in_english_for_an_english_reader(client, auth, create_cohort):  # noqa: F811
+def test_cohort_page_shows_dates_in_english_for_an_english_reader(client, auth, create_cohort):
     cohort = create_cohort(days=[START])
     auth.login_as("officer")
     page = client.get(f"/cohorts/{cohort.id}").get_data(as_text=True)

@@ -11,9 +11,6 @@ from babel.messages.pofile import read_po
 from openpyxl import load_workbook
 
 from exports.indicator_report import DATA_HEADER, DEFAULT_LABELS
-from tests.access_world import world  # noqa: F401  (fixture)
-from tests.beneficiaries.conftest import create_beneficiary, registrar  # noqa: F401
-from tests.programs.conftest import create_cohort, create_program, enroll  # noqa: F401
 
 KHMER = Path(__file__).resolve().parents[2] / "registry" / "translations" / "km" / "LC_MESSAGES" / "messages.po"
 # Kept in English on purpose: the indicator report's machine-readable "data" sheet, read by pivots and
@@ -52,7 +49,7 @@ def _texts(data):
 
 @pytest.mark.parametrize("export", [pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=PENDING[e]))
                                     if e in PENDING else e for e in EXPORTS])
-def test_a_khmer_users_workbook_has_no_english_labels(client, auth, world, english_labels, export):  # noqa: F811
+def test_a_khmer_users_workbook_has_no_english_labels(client, auth, access_world, english_labels, export):
     auth.login_as("admin", language="km")
     response = client.get(EXPORTS[export])
     assert response.status_code == 200 and response.mimetype.endswith("sheet")
@@ -60,7 +57,7 @@ def test_a_khmer_users_workbook_has_no_english_labels(client, auth, world, engli
     assert not left, f"{export}: English in a Khmer workbook:\n" + "\n".join(left)
 
 
-def test_a_khmer_users_named_list_names_the_province_in_khmer(client, auth, world):  # noqa: F811
+def test_a_khmer_users_named_list_names_the_province_in_khmer(client, auth, access_world):
     auth.login_as("admin", language="km")
     texts = {text for _sheet, text in _texts(client.get(EXPORTS["named list"]).data)}
     assert "បាត់ដំបង" in texts and "Battambang" not in texts

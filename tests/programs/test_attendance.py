@@ -4,7 +4,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from registry.auth.models import User
 from registry.programs.attendance import rate_of, rates, record_attendance
 from registry.programs.models import Attendance, Enrollment, TrainingSession
 from registry.programs.services import TrainingError
@@ -20,12 +19,6 @@ def sessions(cohort):
 def mark(session, enrollment, status, user):
     """Save one mark."""
     return record_attendance(session, {enrollment.id: status}, user, today=date(2026, 12, 31))
-
-
-@pytest.fixture
-def officer(app_ctx, registrar):
-    """The officer saving marks."""
-    return User.get_by_id(registrar.id)
 
 
 def test_late_counts_as_attended_excused_and_absent_do_not(officer, create_cohort, create_beneficiary, enroll):

@@ -13,7 +13,7 @@ from registry.programs import enrollment as enrolling
 from registry.programs.attendance import record_attendance
 from registry.programs.cover import OutsideCover
 from registry.programs.models import Attendance, Enrollment
-from tests.access_world import TODAY, cross_world  # noqa: F401  (fixture)
+from tests.access_world import TODAY
 from tests.programs.test_signin import fill
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 
 from registry.audit.models import AuditEvent
-from registry.auth.models import User
 from registry.beneficiaries import merging
 from registry.programs import enrollment as enrolling
 from registry.programs.attendance import record_attendance
@@ -14,12 +13,6 @@ from registry.programs.services import TrainingError
 
 DAYS = [date(2026, 3, 2) + timedelta(days=7 * n) for n in range(10)]
 LATE = date(2026, 6, 30)
-
-
-@pytest.fixture
-def officer(app_ctx, registrar):
-    """The officer making the changes."""
-    return User.get_by_id(registrar.id)
 
 
 def person(create_beneficiary, n):

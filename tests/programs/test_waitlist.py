@@ -22,12 +22,6 @@ DAYS = [START + timedelta(days=7 * n) for n in range(4)]  # four weekly sessions
 
 
 @pytest.fixture
-def officer(app_ctx, registrar):
-    """The officer making the changes."""
-    return User.get_by_id(registrar.id)
-
-
-@pytest.fixture
 def full(create_cohort, create_beneficiary, officer):
     """A cohort of two seats, both taken on START; Chea then Dara wait (Chea asked first)."""
     cohort = create_cohort(capacity=2, start_on=START, end_on=TODAY + timedelta(days=30), days=DAYS)

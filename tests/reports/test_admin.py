@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from registry.audit.models import AuditEvent
-from registry.db import database
 from registry.reference.models import Setting
 from registry.reports import admin_services
 from registry.reports.indicators import target_of
@@ -14,35 +13,8 @@ from registry.reports.models import Indicator, IndicatorTarget
 from registry.reports.periods import fiscal_quarter, fiscal_year
 
 ALL = "sex,age_band,category,province,disability,program"
-
-
-@pytest.fixture
-def app(app):
-    """The app, with the indicator pages registered here until the factory registers them."""
-    if "indicators" not in app.blueprints:
-        from registry.reports.admin_views import bp
-        app.register_blueprint(bp)
-    return app
-
-
-@pytest.fixture(autouse=True)
-def kept_rows(app):
-    """Put the indicators and settings (rows kept between tests) back as they were; delete indicators made here."""
-    with database.connection_context():
-        indicators = list(Indicator.select().dicts())
-        settings = {row.key: row.value for row in Setting.select()}
-    try:
-        yield
-    finally:
-        with database.connection_context(), database.atomic():
-            # Their targets go with them (ON DELETE CASCADE).
-            Indicator.delete().where(Indicator.id.not_in([row["id"] for row in indicators])).execute()
-            for row in indicators:
-                values = {name: value for name, value in row.items() if name != "id"}
-                Indicator.update(**values).where(Indicator.id == row["id"]).execute()
-            Setting.delete().where(Setting.key.not_in(list(settings))).execute()
-            for key, value in settings.items():
-                Setting.update(value=value).where(Setting.key == key).execute()
+# The tests here change indicators and settings, rows kept between tests: put them back after each.
+pytestmark = pytest.mark.usefixtures("kept_rows")
 
 
 def indicator(code):

@@ -12,8 +12,10 @@ from peewee import BooleanField, CharField, IntegerField, Model, TextField
 
 from registry.db import migration_runner, open_database
 from registry.reports.models import Indicator, ReportSubmission, text_in
-from tests.reports.test_admin import events, indicator, indicator_form, kept_rows  # noqa: F401  (autouse fixture)
+from tests.reports.test_admin import events, indicator, indicator_form
 
+# The tests here change indicators, rows kept between tests: put them back after each.
+pytestmark = pytest.mark.usefixtures("kept_rows")
 KHMER_MIGRATION = "0015_indicator_khmer"
 # Two of the seeded Khmer titles, spelled out here as a reader checks them.
 CUSTOM_1_KM = "ចំនួនបុគ្គលដែលបានចុះឈ្មោះចូលរៀនថ្មីក្នុងការបណ្តុះបណ្តាលមុខរបរចិញ្ចឹមជីវិត"

@@ -3,7 +3,6 @@ from datetime import date
 
 import pytest
 
-from tests.reports.conftest import results  # noqa: F401
 
 JSON_REPORT = "/api/v1/reports/indicators?start=2025-10-01&end=2025-12-31"
 

@@ -9,7 +9,7 @@ from registry.audit.witness import Witness
 from registry.db import database
 from registry.maintenance import on_postgres, on_sqlite
 from registry.maintenance.backup import backup_database, restore_database
-from tests.test_backup import HAS_PG_TOOLS
+from tests.maintenance.test_backup import HAS_PG_TOOLS
 
 CUT_NEWEST = "DELETE FROM audit_event WHERE seq = (SELECT max(seq) FROM audit_event)"
 
