@@ -4,11 +4,17 @@ The load test's checks read the database directly with the DB-API (psycopg2 or s
 so that what they find is what is stored. Queries are written with %s placeholders; a list parameter
 fills `IN %s`.
 """
+import os
 import sqlite3
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg2
+
+# The benchmarks' audit witness: a file of their own, outside the checkout's instance folder, so that a
+# developer's witness holds only the lines of their own registry (verify-audit would report the others).
+BENCH_WITNESS = os.path.join(tempfile.gettempdir(), "registry-bench-audit-witness.log")
 
 PROTECTED_DATABASES = {"test", "postgres", "template0", "template1"}
 

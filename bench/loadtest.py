@@ -85,7 +85,8 @@ from registry.synthetic.people import People
 from registry.users.services import create_user
 
 from bench import ROOT
-from bench.databases import connect, database_name, drop_database, fetch, is_sqlite, recreate_database, refuse
+from bench.databases import (BENCH_WITNESS, connect, database_name, drop_database, fetch, is_sqlite, recreate_database,
+                             refuse)
 from bench.participants import generate, import_sheet, percentile
 from bench.training import cohort_with_sessions, past_weekdays
 
@@ -139,8 +140,8 @@ def parse_args(argv=None):
 # --- The database and the data ---------------------------------------------------------------------------
 
 def server_env(url, secret):
-    """The environment of the flask command and of gunicorn: this database and one secret key."""
-    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret}
+    """The environment of the flask command and of gunicorn: this database, one secret key, the benches' witness."""
+    return {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secret, "AUDIT_WITNESS_FILE": BENCH_WITNESS}
 
 
 def tool(name):
@@ -181,7 +182,8 @@ def build(url, secret, args, rng):
     """Accounts, tokens, a program and the cohorts with their people and sessions; return the Cast."""
     # The cheapest password hashes: these accounts exist for the run only, and 26 costly hashes would
     # take longer than the rest of the build. One transaction: one commit instead of thousands.
-    app = create_app({"SECRET_KEY": secret, "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST"})
+    app = create_app({"SECRET_KEY": secret, "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST",
+                      "AUDIT_WITNESS_FILE": BENCH_WITNESS})
     cast = Cast()
     with app.app_context(), database.connection_context(), database.atomic():
         admin = create_user("load-admin", "Load test admin", "admin", PASSWORD)

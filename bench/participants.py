@@ -36,6 +36,8 @@ from registry.synthetic.people import People
 from registry.synthetic.register import insert_values
 from registry.users.services import create_user
 
+from bench.databases import BENCH_WITNESS
+
 
 def database_options(parser):
     """The options of a benchmark on one database: --database-url (see bench_database()) and --seed."""
@@ -68,6 +70,7 @@ def reset_postgres(url):
 def bench_config(url):
     """The app configuration of the benchmark."""
     return {"TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST",
+            "AUDIT_WITNESS_FILE": BENCH_WITNESS,
             "IMPORT_INLINE": True}
 
 

@@ -36,6 +36,7 @@ from registry.reports.workbook import _tracking, indicator_workbook
 from registry.synthetic.bulk import bulk
 from registry.synthetic.generate import MINIMUM, generate
 
+from bench.databases import BENCH_WITNESS
 from bench.participants import bench_database, database_kind, database_options, percentile
 
 AS_OF = date(2026, 9, 30)  # the data as it stands when FY2026 closes
@@ -57,7 +58,8 @@ def parse_args(argv=None):
 
 def bench_config(url):
     """The app configuration of the benchmark."""
-    return {"TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST"}
+    return {"TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST",
+            "AUDIT_WITNESS_FILE": BENCH_WITNESS}
 
 
 def set_targets(n):

@@ -32,6 +32,7 @@ from registry.programs.services import add_session, save_cohort, save_program
 from registry.synthetic.people import People
 from registry.users.services import create_user
 
+from bench.databases import BENCH_WITNESS
 from bench.participants import bench_database, database_kind, database_options, generate, percentile
 
 PASSWORD = "bench-password-1"
@@ -58,6 +59,7 @@ def parse_args(argv=None):
 def bench_config(url):
     """The app configuration of the benchmark; errors raise with their traceback instead of a 500 page."""
     return {"TESTING": False, "SECRET_KEY": "bench", "DATABASE_URL": url, "PASSWORD_HASH_PROFILE": "CHEAPEST",
+            "AUDIT_WITNESS_FILE": BENCH_WITNESS,
             "WTF_CSRF_ENABLED": False, "PROPAGATE_EXCEPTIONS": True}
 
 

@@ -48,7 +48,7 @@ def verify_audit_command(extra):
         chain.seal_pending(witness=witness)
         report = chain.verify_chain()
         paths = _witness_files(witness.path, extra)  # after the seal: it may have written the first line
-        entries, unreadable = read_entries(witness, paths)
+        entries, unreadable = read_entries(witness, paths, database_identity(database.obj))
         found = compare(entries, database_identity(database.obj))
         failures = ([_chain_failure(report)] if report.problem else []) + \
             [f"Audit witness {line}." for line in unreadable] + found.problems

@@ -157,20 +157,43 @@ def current_witness():
     return app_witness(current_app) if has_app_context() else None
 
 
-def read_entries(witness, paths):
-    """Every line of the witness files: (entries in file order, problems as "file, line n: reason")."""
-    entries, problems = [], []
+def read_entries(witness, paths, identity=None):
+    """Every line of the witness files: (entries in file order, problems, one sentence per file and reason).
+
+    A line that does not check but says it is about another database than `identity` (another
+    deployment's, signed with its own key) is left out: it could not vouch for this log either way.
+    """
+    entries, failed = [], {}
     for path in paths:
         try:
             with open(path, encoding="utf-8", errors="replace") as file:
                 for number, text in enumerate(file, start=1):
                     if not text.strip():
                         continue
-                    source = f"{path}, line {number}"
                     try:
-                        entries.append(witness.parse(text.strip(), source))
+                        entries.append(witness.parse(text.strip(), f"{path}, line {number}"))
                     except WitnessError as error:
-                        problems.append(f"{source}: {error}")
+                        if identity is None or _claimed_database(text) in (None, identity):
+                            failed.setdefault((str(path), str(error)), []).append(number)
         except OSError as error:
-            problems.append(f"{path}: cannot be read ({error.strerror})")
-    return entries, problems
+            failed.setdefault((str(path), f"cannot be read ({error.strerror})"), [])
+    return entries, [_failed_lines(path, reason, numbers) for (path, reason), numbers in failed.items()]
+
+
+def _claimed_database(text):
+    """The database an unchecked line says it is about, or None when it says nothing readable."""
+    try:
+        claimed = json.loads(text).get("db")
+    except (ValueError, AttributeError):
+        return None
+    return claimed if isinstance(claimed, str) else None
+
+
+def _failed_lines(path, reason, numbers):
+    """One sentence for the lines of a file that failed for the same reason: a few line numbers and a count."""
+    if not numbers:
+        return f"{path}: {reason}"
+    if len(numbers) == 1:
+        return f"{path}, line {numbers[0]}: {reason}"
+    shown = ", ".join(str(n) for n in numbers[:5]) + (f" and {len(numbers) - 5} more" if len(numbers) > 5 else "")
+    return f"{path}, {len(numbers)} lines ({shown}): {reason}"

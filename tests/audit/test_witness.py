@@ -180,3 +180,25 @@ def test_the_deployed_default_file_is_in_the_instance_folder(tmp_path, monkeypat
     from registry.config import from_environment
     monkeypatch.delenv("AUDIT_WITNESS_FILE", raising=False)
     assert from_environment(tmp_path)["AUDIT_WITNESS_FILE"] == os.path.join(tmp_path, "audit-witness.log")
+
+
+def test_many_lines_failing_alike_are_reported_in_one_sentence(app, runner, witness_file):
+    write_events(app, 2)
+    db = json.loads(witness_file.read_text().splitlines()[0])["db"]
+    with witness_file.open("a") as file:
+        for seq in range(1, 8):
+            file.write(signed_line(b"another key", Entry("checkpoint", stamp(), db, seq, "f" * 64)) + "\n")
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 1
+    assert result.output.count("its signature does not match") == 1
+    assert f"{witness_file}, 7 lines (3, 4, 5, 6, 7 and 2 more): its signature does not match" in result.output
+
+
+def test_a_line_of_another_database_under_another_key_is_left_out(app, runner, witness_file):
+    """Another deployment's line (a load test's, say) in the same file vouches for nothing here."""
+    write_events(app, 2)
+    other = Entry("checkpoint", stamp(), "sqlite:/tmp/another-registry.sqlite3", 9, "d" * 64)
+    with witness_file.open("a") as file:
+        file.write(signed_line(b"another deployment's key", other) + "\n")
+    result = runner.invoke(args=["verify-audit"])
+    assert result.exit_code == 0, result.output
