@@ -145,6 +145,7 @@ def test_an_officer_of_the_cohorts_province_sees_people_of_another_by_code_only(
             assert cross_world["away"].code in text, url  # the person is there, by code
     roster = client.get(f"/cohorts/{cross_world['cohort'].id}").get_data(as_text=True)
     assert "Keo Sophea" in roster and cross_world["waiting"].code in roster  # their own province: named
+    assert "Another province: code only" in roster  # the empty name says why
 
 
 def test_the_cohorts_trainer_sees_every_name_in_it(client, auth, cross_world):
