@@ -76,6 +76,7 @@ def _register_blueprints(app):
     from registry.beneficiaries.import_views import bp as beneficiary_imports_bp
     from registry.beneficiaries.merge_views import bp as beneficiary_merges_bp
     from registry.beneficiaries.views import bp as beneficiaries_bp
+    from registry.main.app_shell import bp as shell_bp
     from registry.main.health import bp as health_bp
     from registry.main.views import bp as main_bp
     from registry.outcomes.views import bp as outcomes_bp
@@ -89,7 +90,7 @@ def _register_blueprints(app):
     from registry.main.static_files import bp as files_bp
     from registry.users.views import bp as users_bp
 
-    for bp in (auth_bp, health_bp, main_bp, files_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
+    for bp in (auth_bp, health_bp, main_bp, files_bp, shell_bp, users_bp, beneficiaries_bp, beneficiary_merges_bp,
                beneficiary_imports_bp, beneficiary_exports_bp, programs_bp, cohorts_bp, enrollments_bp,
                attendance_bp, signin_bp, outcomes_bp, reports_bp, indicators_bp):
         app.register_blueprint(bp)

@@ -28,7 +28,8 @@ def login():
             services.sign_in(user)
             return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
         flash(_("Wrong username or password, or the account is deactivated."), "danger")
-    return render_template("auth/login.html", form=form)
+    # Only after a sign-out: a session that expired keeps its queue until its owner signs in again.
+    return render_template("auth/login.html", form=form, erase_offline=session.pop("erase_offline", False))
 
 
 @bp.post("/logout")
@@ -36,6 +37,7 @@ def logout():
     """Sign out of this session."""
     services.sign_out(current_user._get_current_object())
     flash(_("You are signed out."), "info")
+    session["erase_offline"] = True  # the login page erases what this browser kept offline (docs/offline.md)
     return redirect(url_for("auth.login"))
 
 

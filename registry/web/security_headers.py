@@ -30,7 +30,7 @@ ASSET_MAX_AGE = 7 * 24 * 3600  # a week; asset names do not change between relea
 
 def _is_asset(request):
     endpoint = request.endpoint or ""
-    return endpoint == "static" or endpoint.endswith(".static") or endpoint == "files.khmer_font"
+    return endpoint == "static" or endpoint.endswith(".static") or endpoint in ("files.khmer_font", "shell.manifest")
 
 
 def set_headers(response):
