@@ -8,6 +8,10 @@
   var badge = document.getElementById("offline-badge");
   var SIGN_OUT_WAIT_MS = 3000;  // never keep someone from signing out because the browser is slow
 
+  try {  // the offline page, kept from whenever the worker installed, shows this language first
+    window.localStorage.setItem("registry-language", document.documentElement.lang);
+  } catch (error) { /* storage off: the offline page keeps its own order */ }
+
   if ("serviceWorker" in navigator && body.dataset.serviceWorker) {
     navigator.serviceWorker.register(body.dataset.serviceWorker, {scope: "/"}).catch(function (error) {
       console.warn("The service worker did not register:", error);

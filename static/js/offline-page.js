@@ -1,6 +1,15 @@
 // The offline page: "Try again" reloads the page the user asked for, and so does the connection's return.
+// It says so in each language; the one the user last read the registry in (app-shell.js keeps it) comes first.
 (function () {
   "use strict";
+  var language = null;
+  try { language = window.localStorage.getItem("registry-language"); } catch (error) { /* storage off */ }
+  var main = document.querySelector("[data-offline-page]");
+  var own = language && main && main.querySelector('section[lang="' + language + '"]');
+  if (own) {
+    main.insertBefore(own, main.firstElementChild);
+    document.documentElement.lang = language;
+  }
   document.querySelectorAll("[data-reload]").forEach(function (button) {
     button.addEventListener("click", function () { window.location.reload(); });
   });
