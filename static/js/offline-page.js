@@ -8,6 +8,9 @@
   var own = language && main && main.querySelector('section[lang="' + language + '"]');
   if (own) {
     main.insertBefore(own, main.firstElementChild);
+    main.querySelectorAll("section").forEach(function (section, index) {
+      section.querySelector("h1, h2").setAttribute("aria-level", index === 0 ? "1" : "2");
+    });
     document.documentElement.lang = language;
   }
   document.querySelectorAll("[data-reload]").forEach(function (button) {
