@@ -27,6 +27,7 @@ LATER_ON_SERVER = "later_on_server"
 CANCELLED, MOVED = "session_cancelled", "session_moved"
 NOT_ENROLLED, NOT_ADMITTED, NOT_YET, LEFT, OUTSIDE = (
     "not_enrolled", "never_admitted", "not_yet_enrolled", "left_cohort", "outside_provinces")
+REFUSALS = (CANCELLED, MOVED, NOT_ENROLLED, NOT_ADMITTED, NOT_YET, LEFT, OUTSIDE)
 LEFT_AS = {"withdrawn": _l("Withdrew from the cohort before the session's day."),
            "dropped_out": _l("Dropped out of the cohort before the session's day."),
            "completed": _l("Completed the cohort before the session's day.")}
