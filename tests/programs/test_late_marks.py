@@ -135,3 +135,20 @@ def test_the_time_taken_must_have_an_offset_not_be_ahead_of_the_clock_nor_before
     assert taken_at_problem(datetime(2026, 3, 2, 6, 30, tzinfo=PHNOM_PENH), day, now) is None  # 23:30 UTC the day before
     assert "before" in str(taken_at_problem(datetime(2026, 3, 1, 23, 59, tzinfo=PHNOM_PENH), day, now))
     assert taken_at_problem(datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc), day, now) is None
+
+
+def test_a_person_of_a_province_the_user_does_not_cover_is_refused_alone(officer, create_cohort, create_beneficiary,
+                                                                           enroll, create_user):
+    from registry.auth.models import User
+
+    cohort = create_cohort(province="17", start_on=DAY - timedelta(days=20), end_on=DAY + timedelta(days=20),
+                           days=[DAY])
+    local, visitor = create_beneficiary(province="17"), create_beneficiary(given_name="Dara")  # the visitor: 02
+    for person in (local, visitor):
+        enroll(cohort, person, on=DAY - timedelta(days=20))
+    of_17 = User.get_by_id(create_user("officer", {"17"}).id)
+    session = TrainingSession.get(TrainingSession.cohort == cohort)
+    result = sync(session, of_17, (local.code, "present", at(9)), (visitor.code, "present", at(9)))
+    assert result.applied == [local.code]
+    assert [(n.code, n.why) for n in result.refused] == [(visitor.code, "outside_provinces")]
+    assert set(stored(session)) == {local.code}
