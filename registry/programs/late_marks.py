@@ -77,11 +77,13 @@ def taken_at_problem(taken_at, seen_on, now=None):
     """
     if taken_at.tzinfo is None or taken_at.utcoffset() is None:
         return _l("Give the time with its offset or Z, like 2026-03-02T08:30:00+07:00.")
-    if as_utc(taken_at) > (now or utcnow()) + CLOCK_SKEW:
-        return _l("This time is in the future: check the phone's clock.")
     if taken_at.date() < seen_on:
         return _l("This time is before the session's day.")
-    return None
+    try:
+        ahead = as_utc(taken_at) > (now or utcnow()) + CLOCK_SKEW
+    except OverflowError:  # in UTC it falls outside years 1 to 9999
+        ahead = True
+    return _l("This time is in the future: check the phone's clock.") if ahead else None
 
 
 def sync_attendance(session, marks, seen_on, user):

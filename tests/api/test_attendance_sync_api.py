@@ -99,6 +99,7 @@ def test_a_repeated_sync_with_the_same_key_writes_once(api, klass):
     (lambda b: b["marks"][1].update(taken_at=42), "marks[1].taken_at"),
     (lambda b: b["marks"][0].update(taken_at=at("23:00", DAY - timedelta(days=1))), "marks[0].taken_at"),
     (lambda b: b["marks"][0].update(taken_at=at("09:00", date.today() + timedelta(days=1))), "marks[0].taken_at"),
+    (lambda b: b["marks"][1].update(taken_at="9999-12-31T23:59:59-10:00"), "marks[1].taken_at"),  # past year 9999
     (lambda b: b["marks"][1].pop("taken_at"), "marks[1].taken_at"),  # a sync: every mark says when
     (lambda b: b.pop("held_on"), "held_on"),
     (lambda b: b.update(held_on="02/03/2026"), "held_on"),
