@@ -132,7 +132,7 @@ def test_the_time_taken_must_have_an_offset_not_be_ahead_of_the_clock_nor_before
     assert "offset" in str(taken_at_problem(datetime(2026, 3, 2, 9, 0), day, now))
     assert "future" in str(taken_at_problem(datetime(2026, 3, 2, 12, 11, tzinfo=PHNOM_PENH), day, now))
     assert taken_at_problem(datetime(2026, 3, 2, 12, 9, tzinfo=PHNOM_PENH), day, now) is None  # clock skew
-    assert taken_at_problem(datetime(2026, 3, 2, 6, 30, tzinfo=PHNOM_PENH), day, now) is None  # 23:30 UTC the day before
+    assert taken_at_problem(datetime(2026, 3, 2, 6, 30, tzinfo=PHNOM_PENH), day, now) is None  # the day before in UTC
     assert "before" in str(taken_at_problem(datetime(2026, 3, 1, 23, 59, tzinfo=PHNOM_PENH), day, now))
     assert taken_at_problem(datetime(2026, 3, 2, 4, 0, tzinfo=timezone.utc), day, now) is None
 
