@@ -181,3 +181,29 @@ def test_0016_dates_enrollments_from_their_history_and_keeps_rows_and_indexes(fr
 
 def _enrolled_on(db):
     return {row[0]: _day(row[1]) for row in db.execute_sql("SELECT id, enrolled_on FROM enrollment")}
+
+
+# Migration 0023 (the time each mark was taken), on a database that already holds marks
+
+def test_0023_fills_the_time_taken_of_existing_marks_from_when_they_were_recorded(fresh_database_url):
+    db = open_database(fresh_database_url)
+    with db.connection_context():
+        runner = migration_runner(db)
+        runner.up("0022_idempotency_keys")
+        ids = _enrollments_before_0016(db)
+        recorded = datetime(2026, 3, 9, 2, 30)
+        db.execute_sql("UPDATE attendance SET recorded_at = %s" % db.param, [recorded])
+        assert runner.up("0023_attendance_taken_at") == ["0023_attendance_taken_at"]
+        rows = db.execute_sql("SELECT enrollment_id, taken_at FROM attendance").fetchall()
+        assert [(row[0], _moment(row[1])) for row in rows] == [(ids["direct"], recorded)]
+        assert {c.name: c.null for c in db.get_columns("attendance")}["taken_at"] is False
+        assert (("enrollment_id", "session_id"), True) in {(tuple(i.columns), i.unique)
+                                                           for i in db.get_indexes("attendance")}
+        assert runner.down() == ["0023_attendance_taken_at"]
+        assert "taken_at" not in {c.name for c in db.get_columns("attendance")}
+        assert db.execute_sql("SELECT COUNT(*) FROM attendance").fetchone()[0] == 1
+    db.close()
+
+
+def _moment(value):
+    return datetime.fromisoformat(value) if isinstance(value, str) else value

@@ -5,6 +5,7 @@ from flask import abort, jsonify
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry.api.attendance_sync import is_sync, sync
 from registry.api.blueprints import api_blueprint, page_of
 from registry.api.errors import form_errors, invalid, json_object
 from registry.api.fields import Field, checked, formdata_for
@@ -42,7 +43,11 @@ CHANGE_FIELDS = {
     "post_score": Field("number"),
 }
 MARK_FIELDS = {"beneficiary": Field("string", max_length=16, nullable=False),
-               "status": Field("string", enum=MARKS, nullable=False)}
+               "status": Field("string", enum=MARKS, nullable=False),
+               "taken_at": Field("datetime", max_length=40, description=(
+                   "An offline sync: when the mark was taken on the phone (ISO 8601 with an offset or Z). "
+                   "Marks that carry it are merged one by one (see docs/offline.md); then every mark needs "
+                   "it, and the body needs held_on."))}
 SCORES = ("assessment_passed", "pre_score", "post_score")
 MAX_MARKS = 1000  # a cohort holds at most 500
 
@@ -150,18 +155,27 @@ def _assessment(enrollment, scores):
 
 @bp.put("/sessions/<int:session_id>/attendance")
 def attendance(session_id):
-    """Record a session's marks, all or none; marks not sent stay as they are."""
+    """Record a session's marks, all or none (an offline sync: merged one by one); marks not sent stay as they are."""
     session = get_session_or_404(session_id)
     body = json_object()
-    if not isinstance(body.get("marks"), list) or set(body) != {"marks"}:
+    if not isinstance(body.get("marks"), list) or not set(body) <= {"marks", "held_on"}:
         raise invalid(_("Send {\"marks\": [{\"beneficiary\": code, \"status\": mark}, ...]}."), "marks")
     if len(body["marks"]) > MAX_MARKS:
         raise invalid(_("At most %(num)d marks at once.", num=MAX_MARKS), "marks")
     marks = [_mark(i, item) for i, item in enumerate(body["marks"])]
-    codes = [code for code, _status in marks]
+    codes = [code for code, _status, _taken_at in marks]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
         raise invalid(_("Each participant once: %(codes)s repeated.", codes=", ".join(repeated)), "marks")
+    if is_sync(marks):
+        return jsonify(sync(session, body, marks, current_user._get_current_object()))
+    if "held_on" in body:
+        raise invalid(_("held_on goes with marks that carry taken_at (an offline sync)."), "held_on")
+    return _save_sheet(session, marks, codes)
+
+
+def _save_sheet(session, marks, codes):
+    """The ordinary save: every mark applied, or none (422 or 403 naming the marks at fault)."""
     found = {code: (eid, admitted_on) for code, eid, admitted_on in Enrollment.select(
         Beneficiary.code, Enrollment.id, Enrollment.enrolled_on).join(Beneficiary)
         .where((Enrollment.cohort == session.cohort_id) & Beneficiary.code.in_(codes or [""])).tuples()}
@@ -181,7 +195,7 @@ def attendance(session_id):
         raise ApiError(403, message, {f"marks[{i}].beneficiary": message for i, code in enumerate(codes)
                                       if code in outside})
     try:
-        corrections = record_attendance(session, {ids[code]: status for code, status in marks},
+        corrections = record_attendance(session, {ids[code]: status for code, status, _taken_at in marks},
                                         current_user._get_current_object())
     except TrainingError as error:
         raise invalid(str(error), "marks") from None
@@ -189,11 +203,11 @@ def attendance(session_id):
 
 
 def _mark(index, item):
-    """(code, status) of one mark; 422 naming marks[index] when it is not one."""
+    """(code, status, taken_at text or None) of one mark; 422 naming marks[index] when it is not one."""
     if not isinstance(item, dict):
         raise invalid(_("Give {\"beneficiary\": code, \"status\": mark}."), f"marks[{index}]")
     try:
         values = checked(item, MARK_FIELDS, ("beneficiary", "status"))
     except ApiError as error:
         raise ApiError(422, error.message, {f"marks[{index}].{k}": v for k, v in error.fields.items()}) from None
-    return values["beneficiary"].strip().upper(), values["status"]
+    return values["beneficiary"].strip().upper(), values["status"], values.get("taken_at")

@@ -18,7 +18,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 @dataclass(frozen=True)
 class Field:
-    """One JSON field: its type ("string", "integer", "number", "boolean", "date", "array"), limits and values."""
+    """One JSON field: its type ("string", "integer", "number", "boolean", "date", "datetime", "array"), limits
+    and values."""
 
     kind: str
     max_length: int | None = None
@@ -32,7 +33,7 @@ class Field:
 
     def openapi(self):
         """The field as an OpenAPI 3.0 schema."""
-        schema = {"date": {"type": "string", "format": "date"},
+        schema = {"date": {"type": "string", "format": "date"}, "datetime": {"type": "string", "format": "date-time"},
                   "array": {"type": "array", "items": {"type": "string"}}}.get(self.kind, {"type": self.kind})
         for key, value in (("maxLength", self.max_length), ("minimum", self.minimum), ("maximum", self.maximum)):
             if value is not None:
@@ -51,9 +52,11 @@ class Field:
             return None if self.nullable else _("Give a value.")
         if self.enum and value not in self.enum:
             return _("Give one of: %(values)s.", values=", ".join(str(v) for v in self.enum))
-        if self.kind in ("string", "date"):
+        if self.kind in ("string", "date", "datetime"):
             if not isinstance(value, str):
-                return _("Give a date as YYYY-MM-DD.") if self.kind == "date" else _("Give a text.")
+                return {"date": _("Give a date as YYYY-MM-DD."),
+                        "datetime": _("Give a time as ISO 8601 with its offset, like 2026-03-02T08:30:00+07:00."),
+                        }.get(self.kind, _("Give a text."))
             if _CONTROL.search(value):
                 return _("Remove the control characters.")
         elif self.kind == "integer" and (isinstance(value, bool) or not isinstance(value, int)):

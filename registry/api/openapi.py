@@ -7,6 +7,7 @@ from registry.api.blueprints import MAX_PER_PAGE
 from registry.api.fields import object_schema
 from registry.api.idempotency import HEADER, REPLAYED_HEADER, WRITE_METHODS
 from registry.beneficiaries.duplicates import REASONS
+from registry.programs.late_marks import LATER_ON_SERVER, REFUSALS
 from registry.programs.models import MARKS
 
 ERRORS = {
@@ -39,6 +40,27 @@ def _page_of(name):
 def _output(schema):
     """An answer's schema: every property is always there (null where unknown)."""
     return {**schema, "required": sorted(schema["properties"])}
+
+
+def _sync_result(string):
+    """The answer's fields for an offline sync only (marks with taken_at): what was applied, kept out, refused."""
+    why = {"type": "string", "enum": [LATER_ON_SERVER, *sorted(REFUSALS)],
+           "description": "Why, as a word for the client; `reason` says it to the trainer."}
+    time = {"type": "string", "format": "date-time"}
+    return {
+        "synced_at": {**time, "description": "The server's time of the sync (UTC)."},
+        "applied": {"type": "array", "items": string, "description": "The codes whose marks were applied."},
+        "kept_out": {"type": "array", "description": "Marks not taken later than the server's: not applied.",
+                     "items": {"type": "object", "additionalProperties": False,
+                               "required": ["beneficiary", "reason", "why", "server_taken_at"],
+                               "properties": {"beneficiary": string, "reason": string, "why": why,
+                                              "server_taken_at": time}}},
+        "refused": {"type": "array", "description": "Marks for a cancelled or moved session, or a person not "
+                                                    "in the cohort on its day (or outside the token's provinces).",
+                    "items": {"type": "object", "additionalProperties": False,
+                              "required": ["beneficiary", "reason", "why"],
+                              "properties": {"beneficiary": string, "reason": string, "why": why}}},
+    }
 
 
 def _schemas():
@@ -102,10 +124,14 @@ def _schemas():
         "EnrollmentPage": _page_of("Enrollment"),
         "AttendanceInput": {"type": "object", "required": ["marks"], "additionalProperties": False, "properties": {
             "marks": {"type": "array", "maxItems": e.MAX_MARKS,
-                      "items": object_schema(e.MARK_FIELDS, required=("beneficiary", "status"))}}},
+                      "items": object_schema(e.MARK_FIELDS, required=("beneficiary", "status"))},
+            "held_on": {**day, "description": "An offline sync (marks with taken_at), required there: the "
+                                              "session's date as the phone showed it; another date on the "
+                                              "server means the session was moved, and every mark is refused."}}},
         "AttendanceResult": {"type": "object", "additionalProperties": False,
                              "required": ["session", "marks", "corrections"],
-                             "properties": {"session": integer, "marks": integer, "corrections": integer}},
+                             "properties": {"session": integer, "marks": integer, "corrections": integer,
+                                            **_sync_result(string)}},
         "FollowUp": _output(object_schema({k: v for k, v in f.FIELDS.items() if k != "window"}, read_only={
             "id": integer, "beneficiary": string, "window": {**integer, "nullable": True}})),
         "FollowUpInput": object_schema(f.FIELDS, required=("on", "reached", "method")),
@@ -231,7 +257,8 @@ def _paths():
                                 body=_ref("EnrollmentChange"), parameters=[enrollment],
                                 errors=(400, 401, 403, 404, 409, 422), tag="Training")},
         "/api/v1/sessions/{session_id}/attendance": {
-            "put": _operation("Record a session's attendance, all marks or none (" + ", ".join(MARKS) + ")",
+            "put": _operation("Record a session's attendance, all marks or none (" + ", ".join(MARKS) + "); marks "
+                              "with taken_at are an offline sync, merged one by one (docs/offline.md)",
                               _ref("AttendanceResult"), body=_ref("AttendanceInput"), parameters=[session],
                               errors=(400, 401, 403, 404, 422), tag="Training")},
         "/api/v1/reports/indicators": {

@@ -78,46 +78,52 @@ def record_attendance(session, marks, user, today=None):
     if any(status not in MARKS for status in marks.values()):
         raise TrainingError(_l("A mark must be present, late, excused or absent."))
     with database.atomic():
-        _lock_session(session)
+        if lock_session(session).cancelled:
+            raise TrainingError(_l("This session is cancelled."))
         enrollments = {e.id: e for e in Enrollment.select().where(Enrollment.cohort == session.cohort_id)}
         if any(eid not in enrollments or not is_open_on(enrollments[eid], session.held_on) for eid in marks):
             raise TrainingError(_l("Someone marked is not enrolled in this cohort on the session's date."))
         check_covered(user, list(marks))
         before = dict(Attendance.select(Attendance.enrollment, Attendance.status)
                       .where(Attendance.session == session).tuples())
-        _upsert(session, marks, user)
+        upsert_marks(session, marks, user)
         corrections = {eid: [before[eid], s] for eid, s in marks.items() if eid in before and before[eid] != s}
-        _activate(session, [e for e, s in marks.items() if s in ATTENDED], user)
+        activate_attendees(session, [e for e, s in marks.items() if s in ATTENDED], user)
         record_event("attendance.record", obj=session, user=user, detail={
             "cohort": session.cohort_id, "on": session.held_on, "marks": len(marks),
             "corrections": {str(e): c for e, c in corrections.items()}})
     return corrections
 
 
-def _lock_session(session):
-    """Hold the session's row until the transaction ends, so that saves of one session run one after the other.
+def lock_session(session):
+    """Hold the session's row until the transaction ends, so that saves of one session run one after the other;
+    return the row as read under the lock.
 
     Without it, two saves of the same people in opposite orders each locked the attendance rows the
-    other needed next: a deadlock on PostgreSQL. Read under the lock, a cancellation made since the
-    page was opened refuses the marks.
+    other needed next: a deadlock on PostgreSQL. Read under the lock, a cancellation (or a move) made
+    since the page was opened is seen.
     """
-    if locked(TrainingSession.select().where(TrainingSession.id == session.id)).get().cancelled:
-        raise TrainingError(_l("This session is cancelled."))
+    return locked(TrainingSession.select().where(TrainingSession.id == session.id)).get()
 
 
-def _upsert(session, marks, user):
-    """Insert or correct the marks, in the order of the enrollment ids (rows are locked in that order)."""
+def upsert_marks(session, marks, user, taken_at=None):
+    """Insert or correct the marks, in the order of the enrollment ids (rows are locked in that order).
+
+    :param taken_at: {enrollment id: when the mark was taken (naive UTC)}; the server's time for the others.
+    """
     now = utcnow()
+    taken_at = taken_at or {}
     rows = [{"enrollment": eid, "session": session.id, "status": marks[eid], "recorded_by": user.id,
-             "recorded_at": now} for eid in sorted(marks)]
+             "recorded_at": now, "taken_at": taken_at.get(eid, now)} for eid in sorted(marks)]
     for start in range(0, len(rows), 500):
         (Attendance.insert_many(rows[start:start + 500])
          .on_conflict(conflict_target=[Attendance.enrollment, Attendance.session],
-                      preserve=[Attendance.status, Attendance.recorded_by, Attendance.recorded_at])
+                      preserve=[Attendance.status, Attendance.recorded_by, Attendance.recorded_at,
+                                Attendance.taken_at])
          .execute())
 
 
-def _activate(session, attended, user):
+def activate_attendees(session, attended, user):
     """Enrolled people who attend (enrollment ids) become active, dated the session's day.
 
     Their rows are locked in id order and read again first: saves of two sessions of one cohort may

@@ -128,6 +128,8 @@ class Attendance(BaseModel):
     status = CharField(max_length=8)
     recorded_by = ForeignKeyField(User, null=True, on_delete="RESTRICT", backref="+")
     recorded_at = DateTimeField(default=utcnow)
+    # When the mark was taken: the phone's time for a mark synced from offline, else the server's (UTC).
+    taken_at = DateTimeField(default=utcnow)
 
     class Meta:
         indexes = ((("enrollment", "session"), True),)
