@@ -112,13 +112,13 @@ def attendance_rows(enrollments):
         for offset, code in enumerate(e.marks):
             if code in MARK_CODES:
                 index = e.join + offset
-                day = cohort.days[index]
-                yield e.id, cohort.first_session + index, MARK_CODES[code], trainer, _at(day, 9, 30)
+                at = _at(cohort.days[index], 9, 30)
+                yield e.id, cohort.first_session + index, MARK_CODES[code], trainer, at, at  # recorded as taken
 
 
 def insert_attendance(enrollments, echo=None):
     """Every attendance mark; return how many."""
     fields = [Attendance.enrollment, Attendance.session, Attendance.status, Attendance.recorded_by,
-              Attendance.recorded_at]
+              Attendance.recorded_at, Attendance.taken_at]
     total = sum(1 for e in enrollments for code in e.marks if code in MARK_CODES)
     return bulk(Attendance, fields, attendance_rows(enrollments), total, echo)
