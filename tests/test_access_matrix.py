@@ -62,6 +62,7 @@ EXPECTED = {
     "GET /reports/export.xlsx":                                                  "302 200 200 200 403 403 200",
     "GET /reports/people":                                                       "302 404 404 404 403 403 404",
     "GET /sessions/<int:session_id>":                                            "302 200 200 404 200 403 403",
+    "GET /sessions/offline.json":                                                "302 403 403 403 200 200 403",
     "GET /users/":                                                               "302 200 403 403 403 403 403",
     "GET /users/<int:user_id>":                                                  "302 200 403 403 403 403 403",
     "GET /users/new":                                                            "302 200 403 403 403 403 403",
@@ -106,6 +107,7 @@ EXPECTED = {
     "POST /programs/new":                                                        "302 200 403 403 403 403 403",
     "POST /reports/lock":                                                        "302 302 403 403 403 403 302",
     "POST /sessions/<int:session_id>":                                           "302 200 200 404 302 403 403",
+    "POST /sessions/<int:session_id>/sync":                                      "302 400 400 404 400 403 403",
     "POST /users/<int:user_id>":                                                 "302 302 403 403 403 403 403",
     "POST /users/<int:user_id>/active":                                          "302 302 403 403 403 403 403",
     "POST /users/<int:user_id>/password":                                        "302 302 403 403 403 403 403",
@@ -164,6 +166,7 @@ CROSS_EXPECTED = {
     "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/admit":          "403 403",
     "POST /cohorts/<int:cohort_id>/waitlist/<int:enrollment_id>/withdraw":       "403 403",
     "POST /sessions/<int:session_id>":                                           "403 302",
+    "POST /sessions/<int:session_id>/sync":                                      "400 400",
 }
 
 

@@ -158,6 +158,17 @@ def attendance(session_id):
     """Record a session's marks, all or none (an offline sync: merged one by one); marks not sent stay as they are."""
     session = get_session_or_404(session_id)
     body = json_object()
+    marks = sheet_marks(body)
+    codes = [code for code, _status, _taken_at in marks]
+    if is_sync(marks):
+        return jsonify(sync(session, body, marks, current_user._get_current_object()))
+    if "held_on" in body:
+        raise invalid(_("held_on goes with marks that carry taken_at (an offline sync)."), "held_on")
+    return _save_sheet(session, marks, codes)
+
+
+def sheet_marks(body):
+    """The (code, status, taken_at text or None) marks of a sheet's JSON body; 422 naming what is wrong."""
     if not isinstance(body.get("marks"), list) or not set(body) <= {"marks", "held_on"}:
         raise invalid(_("Send {\"marks\": [{\"beneficiary\": code, \"status\": mark}, ...]}."), "marks")
     if len(body["marks"]) > MAX_MARKS:
@@ -167,11 +178,7 @@ def attendance(session_id):
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
         raise invalid(_("Each participant once: %(codes)s repeated.", codes=", ".join(repeated)), "marks")
-    if is_sync(marks):
-        return jsonify(sync(session, body, marks, current_user._get_current_object()))
-    if "held_on" in body:
-        raise invalid(_("held_on goes with marks that carry taken_at (an offline sync)."), "held_on")
-    return _save_sheet(session, marks, codes)
+    return marks
 
 
 def _save_sheet(session, marks, codes):

@@ -195,11 +195,13 @@ def purge_command():
 
 
 def init_app(app):
-    """Make every API write idempotent (one wrapper per endpoint, from the URL map) and add the purge command."""
+    """Make every API write, and the session page's offline sync, idempotent (one wrapper per endpoint); add the purge command."""
+    from registry.api.page_sync import IDEMPOTENT_ENDPOINTS
     from registry.web.errors import API_PREFIX
 
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                  if rule.rule.startswith(API_PREFIX) and rule.methods & WRITE_METHODS}
+    endpoints.update(IDEMPOTENT_ENDPOINTS)  # the session page's sync of offline marks (cookie-signed)
     for endpoint in endpoints:
         app.view_functions[endpoint] = idempotent(app.view_functions[endpoint])
     app.cli.add_command(purge_command)

@@ -1,18 +1,19 @@
 """Taking attendance for one session: every participant on one screen, saved at once."""
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from registry.auth.guard import guard_blueprint
+from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, OFFICER, TRAINER
 from registry.programs import queries
 from registry.programs.access import get_session_or_404
 from registry.programs.attendance import record_attendance
 from registry.programs.cover import OutsideCover
 from registry.programs.models import MARKS
+from registry.programs.offline_bundle import offline_bundle
 from registry.programs.services import TrainingError
 
 bp = guard_blueprint(Blueprint("attendance", __name__, url_prefix="/sessions"), ADMIN, OFFICER, TRAINER)
@@ -49,3 +50,12 @@ def take(session_id):
             return redirect(url_for("attendance.take", session_id=session.id))
     return render_template("attendance/session.html", session=session, cohort=cohort, rows=rows, form=form,
                            marks=MARKS, future=session.held_on > date.today()), status
+
+
+@bp.get("/offline.json")
+@roles_required(TRAINER)
+def offline_copy():
+    """The trainer's sessions of the next 14 days with their rosters, for the phone to keep (offline_bundle)."""
+    response = jsonify(offline_bundle(current_user._get_current_object(), date.today()))
+    response.headers["Cache-Control"] = "no-store"  # people's names: never in the browser's HTTP cache
+    return response
