@@ -195,7 +195,10 @@ def purge_command():
 
 
 def init_app(app):
-    """Make every API write, and the session page's offline sync, idempotent (one wrapper per endpoint); add the purge command."""
+    """Make every API write and the session page's offline sync idempotent (one wrapper per endpoint).
+
+    Also add the purge command.
+    """
     from registry.api.page_sync import IDEMPOTENT_ENDPOINTS
     from registry.web.errors import API_PREFIX
 

@@ -20,7 +20,7 @@ bp = Blueprint("shell", __name__)
 THEME_COLOUR = "#0d6efd"  # Bootstrap's primary: the navbar's blue (bg-primary)
 # Under the app's static folder: the files every page loads, and the icons.
 STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-page.js",
-                "favicon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png")
+                "js/offline-attendance.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png")
 BOOTSTRAP_SHELL = ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")
 ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
          ("icons/icon-maskable-512.png", "512x512", "maskable"))
@@ -92,7 +92,8 @@ def offline():
     """The page shown in place of a page that cannot be fetched: no connection, in both languages."""
     first = str(get_locale() or "en")
     languages = [first] + [code for code in current_app.config["LANGUAGES"] if code != first]
-    return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages])
+    return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages],
+                           attendance=_offline_attendance_texts())
 
 
 def _offline_texts(language):
@@ -102,3 +103,18 @@ def _offline_texts(language):
                 "body": gettext("This page cannot open: the phone has no connection to the registry. "
                                 "Pages with people's details are never kept on the phone."),
                 "retry": gettext("Try again")}
+
+
+def _offline_attendance_texts():
+    """The words of attendance taken offline, in the page's language: offline-attendance.js builds the form."""
+    from registry.programs.display import mark_label
+    from registry.programs.models import MARKS
+
+    return {"heading": gettext("Take attendance offline"), "take": gettext("Take attendance offline"),
+            "none": gettext("No sessions are kept on this phone. Open the home page while online to keep "
+                            "your sessions of the next 14 days."),
+            "save": gettext("Save"), "all_present": gettext("Mark all present"),
+            "kept": gettext("Kept on this phone, waiting to be sent. They are sent when the connection returns "
+                            "and you open a page of the registry."),
+            "nothing": gettext("No mark was taken: nothing to save."),
+            "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}

@@ -1,4 +1,5 @@
-// The offline page: "Try again" reloads the page the user asked for, and so does the connection's return.
+// The offline page: "Try again" reloads the page the user asked for, and so does the connection's return
+// (unless attendance taken offline waits to be saved).
 // It says so in each language; the one the user last read the registry in (app-shell.js keeps it) comes first.
 (function () {
   "use strict";
@@ -16,5 +17,10 @@
   document.querySelectorAll("[data-reload]").forEach(function (button) {
     button.addEventListener("click", function () { window.location.reload(); });
   });
-  window.addEventListener("online", function () { window.location.reload(); });
+  window.addEventListener("online", function () {
+    // Not while marks taken offline are not saved yet (offline-attendance.js): "Try again" reloads then.
+    if (!document.querySelector("[data-offline-attendance][data-unsaved]")) {
+      window.location.reload();
+    }
+  });
 })();

@@ -11,6 +11,9 @@
 //   offlineStore.pendingCount() -> n             how many items wait (the navbar's badge)
 //   offlineStore.eraseExpired() -> n             erase items taken more than 7 days ago
 //   offlineStore.eraseAll()                      delete the whole database
+//   offlineStore.keep(key, value)                keep a copy taken while online (e.g. a trainer's sessions)
+//   offlineStore.kept(key) -> value or null      that copy, if it is the signed-in user's and under 7 days old
+//   offlineStore.resume() -> owner or null       the offline page (which knows no user) takes the last owner
 (function () {
   "use strict";
   var NAME = "registry-offline";
@@ -75,6 +78,7 @@
         if (row && row.value === owner) {
           return {erased: 0};
         }
+        meta.clear();  // the kept copies of the other user go with their queue
         meta.put({key: "owner", value: owner});
         return done(queue.count()).then(function (count) {
           queue.clear();
@@ -116,10 +120,50 @@
     });
   }
 
+  function keep(key, value) {
+    var row = {key: "kept:" + key, owner: requireOwner(), value: value, takenAt: Date.now()};
+    return transaction(["meta"], "readwrite", function (tx) {
+      tx.objectStore("meta").put(row);
+    });
+  }
+
+  function kept(key) {
+    var me = requireOwner();
+    return transaction(["meta"], "readonly", function (tx) {
+      return done(tx.objectStore("meta").get("kept:" + key));
+    }).then(function (row) {
+      return row && row.owner === me && row.takenAt >= Date.now() - MAX_AGE_MS ? row.value : null;
+    });
+  }
+
+  function resume() {
+    return transaction(["meta"], "readonly", function (tx) {
+      return done(tx.objectStore("meta").get("owner"));
+    }).then(function (row) {
+      owner = row ? row.value : null;
+      return owner ? eraseExpired().then(function () { return owner; }) : null;
+    });
+  }
+
+  function eraseExpiredCopies(tx, oldest) {
+    var cursor = tx.objectStore("meta").openCursor();
+    cursor.onsuccess = function () {
+      var at = cursor.result;
+      if (!at) {
+        return;
+      }
+      if (at.value.key !== "owner" && !(at.value.takenAt >= oldest)) {
+        at.delete();
+      }
+      at.continue();
+    };
+  }
+
   function eraseExpired() {
     var oldest = Date.now() - MAX_AGE_MS;
     var erased = 0;
-    return transaction(["queue"], "readwrite", function (tx) {
+    return transaction(["queue", "meta"], "readwrite", function (tx) {
+      eraseExpiredCopies(tx, oldest);
       return new Promise(function (resolve) {
         var cursor = tx.objectStore("queue").openCursor();
         cursor.onsuccess = function () {
@@ -153,6 +197,7 @@
 
   window.offlineStore = {
     NAME: NAME, MAX_AGE_MS: MAX_AGE_MS, claim: claim, add: add, list: list, remove: remove,
-    pendingCount: pendingCount, eraseExpired: eraseExpired, eraseAll: eraseAll
+    pendingCount: pendingCount, eraseExpired: eraseExpired, eraseAll: eraseAll, keep: keep, kept: kept,
+    resume: resume
   };
 })();
