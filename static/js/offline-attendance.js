@@ -48,7 +48,9 @@
 
   function queued() {
     return store.list().then(function (items) {
-      return items.filter(function (item) { return item.kind === KIND; });
+      return items.filter(function (item) {  // a session's marks as queueMarks() keeps them, nothing else
+        return item.kind === KIND && item.payload && item.payload.key && typeof item.payload.body === "string";
+      });
     });
   }
 
