@@ -117,4 +117,5 @@ def _offline_attendance_texts():
             "kept": gettext("Kept on this phone, waiting to be sent. They are sent when the connection returns "
                             "and you open a page of the registry."),
             "nothing": gettext("No mark was taken: nothing to save."),
+            "future": gettext("This session has not taken place yet: attendance can be taken on the day."),
             "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}

@@ -179,6 +179,11 @@
     holder.textContent = "";
     holder.appendChild(element("h2", "h5 mb-1", session.cohort));
     holder.appendChild(element("p", "mb-2", session.held_on));
+    var now = new Date();
+    if (session.held_on > now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate())) {
+      holder.appendChild(element("p", "alert alert-info", words.future));  // the server would refuse its marks
+      return Promise.resolve();
+    }
     var form = element("form", "attendance");
     form.id = "offline-attendance-form";
     var list = element("ul", "list-unstyled");

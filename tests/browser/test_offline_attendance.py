@@ -19,6 +19,13 @@ QUEUE_ITEM = """() => new Promise((resolve) => {
     all.onsuccess = () => { open.result.close(); resolve(all.result[0].payload); };
   };
 })"""
+META_KEYS = """() => new Promise((resolve) => {
+  const open = indexedDB.open("registry-offline");
+  open.onsuccess = () => {
+    const keys = open.result.transaction("meta").objectStore("meta").getAllKeys();
+    keys.onsuccess = () => { open.result.close(); resolve(keys.result); };
+  };
+})"""
 RESEND = """async ([url, key, body]) => {
   const token = document.querySelector('meta[name="csrf-token"]').content;
   const response = await fetch(url, {method: "POST", body: body, headers: {"Content-Type": "application/json",
@@ -29,9 +36,10 @@ RESEND = """async ([url, key, body]) => {
 
 @pytest.fixture
 def big_class(create_user, create_cohort, create_beneficiary, enroll):
-    """Mey's cohort of 40, with a session today: (session, codes)."""
+    """Mey's cohort of 40, with a session today: (session, codes); Nary is another trainer."""
     today = date.today()
     mey = create_user("trainer", username="mey", provinces={"02"})
+    create_user("trainer", username="nary", provinces={"02"})
     cohort = create_cohort(name="Tailoring Pailin", days=[today], trainers=[mey], capacity=SIZE,
                            start_on=today - timedelta(days=30), end_on=today + timedelta(days=30))
     people = [create_beneficiary(given_name=f"Person{n:02d}", date_of_birth=date(1990, 1 + n % 12, 1 + n % 28))
@@ -77,3 +85,8 @@ def test_a_trainer_takes_40_marks_offline_and_the_server_holds_exactly_them_once
     assert replay == [200, "true"]
     assert AuditEvent.select().where(AuditEvent.action == "attendance.sync").count() == 1
     assert re.search(r"T\d\d:\d\d:\d\d[+-]\d\d:\d\d$", json.loads(waiting["body"])["marks"][0]["taken_at"])
+
+    p.context.clear_cookies()  # another trainer signs in on this phone: Mey's copy of her sessions is erased
+    _sign_in(p, base, "nary")
+    p.wait_for_function("() => offlineStore.pendingCount().then(() => true)")  # claimed by Nary
+    assert p.evaluate(META_KEYS) == ["owner"]
