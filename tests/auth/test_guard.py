@@ -36,8 +36,10 @@ def test_every_api_endpoint_answers_401_without_a_token(app, client, method):
 
 def test_public_pages_are_only_the_expected_ones(app):
     public = {endpoint for method in ("GET", "POST") for endpoint, _url, is_public in routes(app, method) if is_public}
+    # The app shell (manifest, service worker, offline page) is public: the browser fetches it without a session,
+    # and it holds no one's data.
     assert public == {"auth.login", "auth.set_language", "files.khmer_font", "api_docs.openapi_json", "api_docs.page",
-                      "health.healthz"}
+                      "health.healthz", "shell.manifest", "shell.service_worker", "shell.offline"}
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "admin"])
