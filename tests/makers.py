@@ -100,6 +100,20 @@ def enroll(app, registrar):
 
 
 @pytest.fixture
+def session_of_three(create_cohort, create_beneficiary, enroll):
+    """session_of_three(day) -> (the one session on that day, the codes of Chanthy, Dara and Sokha, enrolled before)."""
+
+    def make(day):
+        cohort = create_cohort(start_on=day - timedelta(days=20), end_on=day + timedelta(days=20), days=[day])
+        people = [create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Sokha")]
+        for person in people:
+            enroll(cohort, person, on=day - timedelta(days=20))
+        return TrainingSession.get(TrainingSession.cohort == cohort), [p.code for p in people]
+
+    return make
+
+
+@pytest.fixture
 def completer(app, registrar, create_cohort, create_beneficiary):
     """completer(completed_on, **participant values) -> the completed enrollment (one session, attended)."""
 

@@ -6,7 +6,7 @@ import pytest
 from registry.audit.models import AuditEvent
 from registry.beneficiaries.models import Beneficiary
 from registry.programs import enrollment as enrolling
-from registry.programs.models import Attendance, Enrollment, TrainingSession
+from registry.programs.models import Attendance, Enrollment
 from registry.programs.services import cancel_session
 
 DAY = date.today() - timedelta(days=2)
@@ -19,13 +19,9 @@ def at(hhmm, day=DAY):
 
 
 @pytest.fixture
-def klass(create_cohort, create_beneficiary, enroll):
-    """A cohort with a session two days ago and three people in it: (session, codes)."""
-    cohort = create_cohort(start_on=DAY - timedelta(days=20), end_on=DAY + timedelta(days=20), days=[DAY])
-    people = [create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Sokha")]
-    for person in people:
-        enroll(cohort, person, on=DAY - timedelta(days=20))
-    return TrainingSession.get(TrainingSession.cohort == cohort), [p.code for p in people]
+def klass(session_of_three):
+    """A cohort with a session two days ago and three people enrolled before it: (session, codes)."""
+    return session_of_three(DAY)
 
 
 def url(session):

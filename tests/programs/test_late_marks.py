@@ -23,13 +23,9 @@ def at(hour, minute=0, day=DAY):
 
 
 @pytest.fixture
-def klass(create_cohort, create_beneficiary, enroll):
-    """A cohort with a session three days ago and three participants enrolled before it: (session, codes)."""
-    cohort = create_cohort(start_on=DAY - timedelta(days=20), end_on=DAY + timedelta(days=20), days=[DAY])
-    people = [create_beneficiary(given_name=name) for name in ("Chanthy", "Dara", "Sokha")]
-    for person in people:
-        enroll(cohort, person, on=DAY - timedelta(days=20))
-    return TrainingSession.get(TrainingSession.cohort == cohort), [p.code for p in people]
+def klass(session_of_three):
+    """A cohort with a session three days ago and three people enrolled before it: (session, codes)."""
+    return session_of_three(DAY)
 
 
 def stored(session):
