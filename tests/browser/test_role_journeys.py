@@ -314,6 +314,8 @@ def test_admin_creates_an_account_and_finds_it_in_the_audit_log(open_journey, ap
 
         # The new trainer's first sign-in: their own password first, whatever page they ask for.
         j.nav().get_by_role("button", name=tr("Sign out"), exact=True).click()
+        # Sign-out first erases what this phone kept offline, then leaves: the login page says it is done.
+        expect(p).to_have_url(re.compile(r"/login"))
         j.sign_in(NEW_USER, TEMPORARY, lang=lang)
         expect(p).to_have_url(j.url("/account"))
         warning = tr("Your password was set by an administrator. Choose your own password before going on.")
