@@ -4,7 +4,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from registry.beneficiaries import choices
 from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
+from registry.web.forms import FlaskForm
 
 YES_NO = {"yes": True, "no": False}
 OLDEST_AGE = 100

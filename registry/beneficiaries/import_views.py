@@ -5,7 +5,6 @@ import json
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
@@ -19,7 +18,7 @@ from registry.beneficiaries import importing
 from registry.beneficiaries.import_template import template_parts
 from registry.beneficiaries.models import ImportJob
 from registry.beneficiaries.upload_errors import upload_message
-from registry.web.forms import ConfirmForm
+from registry.web.forms import ConfirmForm, FlaskForm
 
 bp = guard_blueprint(Blueprint("beneficiary_imports", __name__, url_prefix="/beneficiaries/import"), ADMIN, OFFICER)
 

@@ -1,6 +1,5 @@
 """Account administration forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from registry.auth.forms import LANGUAGE_CHOICES, NewPasswordMixin
 from registry.auth.models import ROLES
 from registry.reference.models import Province
+from registry.web.forms import FlaskForm
 
 ROLE_LABELS = {"admin": _l("Admin"), "officer": _l("Program officer"), "trainer": _l("Trainer"),
                "manager": _l("Manager (M&E)")}
