@@ -88,8 +88,6 @@ def upload(cohort_id):
         if message is None and not errors:
             _flash_count(count)
             return redirect(url_for("signin.upload", cohort_id=cohort.id))
-    elif form.errors:
-        message = " ".join(str(error) for messages in form.errors.values() for error in messages)
     return render_template("programs/signin_upload.html", cohort=cohort, form=form, errors=errors, message=message,
                            legend=signin.mark_legend())
 
