@@ -185,6 +185,18 @@ class BeneficiaryForm(FlaskForm):
         return data
 
 
+def new_record_defaults(user):
+    """What a new registration starts with: consent recorded today, and the user's province when they cover one.
+
+    Only the page's empty form takes them: the import and the API never fill in a value nobody gave.
+    """
+    defaults = {"consent_on": date.today()}
+    codes = user.province_codes()
+    if codes is not None and len(codes) == 1:
+        defaults["province"] = next(iter(codes))
+    return defaults
+
+
 def _check_birth_year(year, born=None):
     today = date.today()
     if (born and born > today) or year > today.year:
