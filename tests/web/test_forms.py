@@ -75,6 +75,13 @@ def summary_problems(html):
     return found
 
 
+def _marked(label):
+    """The required mark follows the label (outside it, so that the label stays the field's name)."""
+    siblings = [e for e in label.parent.children if not isinstance(e, str)]
+    after = siblings[siblings.index(label) + 1:siblings.index(label) + 2]
+    return bool(after) and "required-mark" in _classes(after[0]) and after[0].attrs.get("aria-hidden") == "true"
+
+
 def required_mark_problems(html):
     """Required fields whose label has no mark, and forms with required fields but no legend of the mark."""
     page = parse(html)
@@ -86,7 +93,7 @@ def required_mark_problems(html):
                     and "aria-label" not in f.attrs]
         for field in required:
             label = labels.get(field.attrs.get("id"))
-            if label is None or not any("required-mark" in _classes(e) for e in label.iter("span")):
+            if label is None or not _marked(label):
                 found.append(f"{field.attrs.get('id')}: required, but its label has no mark")
         # A form of one field (a date to admit someone, a file to upload) needs no legend beside its mark.
         names = {f.attrs.get("name") for f in form.iter(*FIELDS) if f.attrs.get("type") not in NOT_ENTERED}
