@@ -140,3 +140,14 @@ def test_every_required_field_is_marked_and_every_such_form_explains_the_mark(ap
         failures += [f"{url}: {problem}" for problem in required_mark_problems(html)]
     assert marked >= 10, "too few pages with required fields: are the marks drawn?"
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("language", ("en", "km"))
+def test_filters_that_are_not_valid_open_with_the_same_summary(client, create_user, access_world, language):
+    """A GET form (the audit log's filters) is refused the same way as a saved one."""
+    sign_in(client, create_user, access_world, "admin")
+    if language != "en":
+        client.post("/language", data={"language": language})
+    page = client.get("/audit/?date_from=yesterday&date_to=2026-13-45").get_data(as_text=True)
+    assert not summary_problems(page)
+    assert 'href="#date_from"' in page and 'href="#date_to"' in page
