@@ -2,7 +2,9 @@
 import io
 import json
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -56,11 +58,15 @@ def index():
 
 @bp.get("/template.xlsx")
 def template():
-    """The import template: headers, instructions and drop-down lists."""
+    """The import template in ?language= (else the user's): headers, instructions and drop-down lists."""
+    language = request.args.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        language = str(get_locale())
     out = io.BytesIO()
-    build_import_template(out, **template_parts())
+    build_import_template(out, **template_parts(language))
     out.seek(0)
-    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="participants-import-template.xlsx")
+    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"participants-import-template-{language}.xlsx")
 
 
 @bp.post("/")

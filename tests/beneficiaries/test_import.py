@@ -54,7 +54,8 @@ def test_check_reports_each_bad_cell_and_writes_nothing(officer_client):
     assert {(e["row"], e["column"]) for e in report["errors"]} == {
         (3, "Sex / ភេទ"), (4, "Date of birth / ថ្ងៃខែឆ្នាំកំណើត"), (5, "Province / ខេត្ត"),
         (6, "Given name / នាមខ្លួន"), (7, "Phone / ទូរស័ព្ទ")}
-    assert "Use one of: female, male, other." in [e["message"] for e in report["errors"] if e["row"] == 3]
+    assert "Use one of: Female, Male, Other / prefer not to say." in [e["message"] for e in report["errors"]
+                                                                      if e["row"] == 3]
     assert Beneficiary.select().count() == 0
     page = officer_client.get(f"/beneficiaries/import/{job.id}").get_data(as_text=True)
     assert "Not a date" in page and "outside your provinces" in page
@@ -200,3 +201,54 @@ def test_a_failure_during_import_writes_nothing(officer_client, monkeypatch):
     officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
     assert ImportJob.get_by_id(job.id).status == "failed"
     assert Beneficiary.select().count() == 0
+
+
+def choices_of(workbook, header):
+    """The values of a header's drop-down, read from the template's hidden lists sheet."""
+    data, lists = workbook.worksheets[0], workbook.worksheets[2]
+    column = [c.value for c in data[1]].index(header) + 1
+    letter = data.cell(row=1, column=column).column_letter
+    source = next(v.formula1 for v in data.data_validations.dataValidation if f"{letter}2" in v.sqref)
+    list_letter = source.split("!$")[1].split("$")[0]
+    return [c.value for c in lists[list_letter] if c.value]
+
+
+def test_a_template_downloaded_in_khmer_and_filled_with_its_labels_imports(officer_client):
+    workbook = load_workbook(io.BytesIO(officer_client.get("/beneficiaries/import/template.xlsx?language=km").data))
+    headers = [c.value for c in workbook.worksheets[0][1]]
+    column = {h.split(" / ")[0]: h for h in headers}  # the English half of each bilingual header
+    sex, category, province, consent = (choices_of(workbook, column[h]) for h in ("Sex", "Category", "Province",
+                                                                                   "Consent to data use"))
+    assert sex[0] == "ស្រី" and "ជនចំណាកស្រុកវិលត្រឡប់" in category and "02 បាត់ដំបង" in province
+    khmer_row = {column["Family name (Khmer)"]: "សុខ", column["Sex"]: "ស្រី", column["Province"]: "02 បាត់ដំបង",
+                 column["Category"]: "ជនចំណាកស្រុកវិលត្រឡប់", column["Date of birth"]: "2001-03-15",
+                 column["Consent to data use"]: consent[0], column["Consent date"]: "2026-03-01"}
+    coded_row = {**khmer_row, column["Family name (Khmer)"]: "ចាន់", column["Sex"]: "male",
+                 column["Category"]: "returned_migrant", column["Province"]: "02", column["Date of birth"]: "1990-05-01"}
+    job = upload(officer_client, sheet(khmer_row, coded_row, headers=headers))
+    assert json.loads(job.report)["new"] == 2, job.report
+    officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
+    people = {b.family_name_km: b for b in Beneficiary.select()}
+    assert (people["សុខ"].sex, people["សុខ"].category, people["សុខ"].consent_data_use) == (
+        "female", "returned_migrant", True)
+    assert (people["ចាន់"].sex, people["ចាន់"].category) == ("male", "returned_migrant")
+
+
+def test_the_template_comes_in_the_users_language_unless_another_is_asked(officer_client):
+    officer_client.post("/language", data={"language": "km"})
+    response = officer_client.get("/beneficiaries/import/template.xlsx")
+    assert "template-km.xlsx" in response.headers["Content-Disposition"]
+    assert choices_of(load_workbook(io.BytesIO(response.data)), "Sex / ភេទ")[0] == "ស្រី"
+    english = load_workbook(io.BytesIO(officer_client.get("/beneficiaries/import/template.xlsx?language=en").data))
+    assert choices_of(english, "Sex / ភេទ") == ["Female", "Male", "Other / prefer not to say"]
+    page = officer_client.get("/beneficiaries/import/").get_data(as_text=True)
+    assert page.index("template.xlsx?language=km") < page.index("template.xlsx?language=en")  # the user's first
+
+
+def test_a_wrong_label_is_reported_in_khmer_with_its_row_column_and_allowed_values(officer_client):
+    officer_client.post("/language", data={"language": "km"})
+    job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara", "Category": "migrant"})))
+    errors = json.loads(job.report)["errors"]
+    assert errors == [{"row": 3, "column": "Category / ប្រភេទ",
+                       "message": "សូមប្រើមួយក្នុងចំណោម៖ ជនចំណាកស្រុកវិលត្រឡប់, ប្រឈមនឹងការធ្វើចំណាកស្រុកដោយគ្មានសុវត្ថិភាព។"}]
+
