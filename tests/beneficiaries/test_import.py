@@ -225,7 +225,8 @@ def test_a_template_downloaded_in_khmer_and_filled_with_its_labels_imports(offic
                  column["Category"]: "ជនចំណាកស្រុកវិលត្រឡប់", column["Date of birth"]: "2001-03-15",
                  column["Consent to data use"]: consent[0], column["Consent date"]: "2026-03-01"}
     coded_row = {**khmer_row, column["Family name (Khmer)"]: "ចាន់", column["Sex"]: "male",
-                 column["Category"]: "returned_migrant", column["Province"]: "02", column["Date of birth"]: "1990-05-01"}
+                 column["Category"]: "returned_migrant", column["Province"]: "02",
+                 column["Date of birth"]: "1990-05-01"}
     job = upload(officer_client, sheet(khmer_row, coded_row, headers=headers))
     assert json.loads(job.report)["new"] == 2, job.report
     officer_client.post(f"/beneficiaries/import/{job.id}/confirm")
@@ -251,7 +252,8 @@ def test_a_wrong_label_is_reported_in_khmer_with_its_row_column_and_allowed_valu
     job = upload(officer_client, sheet(person(), person(**{"Given name": "Dara", "Category": "migrant"})))
     errors = json.loads(job.report)["errors"]
     assert errors == [{"row": 3, "column": "Category / ប្រភេទ",
-                       "message": "សូមប្រើមួយក្នុងចំណោម៖ ជនចំណាកស្រុកវិលត្រឡប់, ប្រឈមនឹងការធ្វើចំណាកស្រុកដោយគ្មានសុវត្ថិភាព។"}]
+                       "message": "សូមប្រើមួយក្នុងចំណោម៖ ជនចំណាកស្រុកវិលត្រឡប់, "
+                                  "ប្រឈមនឹងការធ្វើចំណាកស្រុកដោយគ្មានសុវត្ថិភាព។"}]
 
 
 def confirm_button(page):
