@@ -108,35 +108,56 @@ def _labels():
     }
 
 
+def _users(ids):
+    """Accounts by their display names, linked to their page."""
+    for user in User.select(User.id, User.full_name, User.username).where(User.id.in_(ids)):
+        yield user.id, Subject(user.full_name or user.username, url_for("users.edit", user_id=user.id))
+
+
+def _programs(ids):
+    """Programs by their names."""
+    for program in Program.select(Program.id, Program.name).where(Program.id.in_(ids)):
+        yield program.id, Subject(program.name, url_for("programs.edit", program_id=program.id))
+
+
+def _cohorts(ids):
+    """Cohorts by their names."""
+    for cohort in Cohort.select(Cohort.id, Cohort.name).where(Cohort.id.in_(ids)):
+        yield cohort.id, Subject(cohort.name, url_for("cohorts.detail", cohort_id=cohort.id))
+
+
+def _sessions(ids):
+    """Sessions by their day and cohort, linked to their attendance page."""
+    for session in TrainingSession.select(TrainingSession, Cohort).join(Cohort).where(TrainingSession.id.in_(ids)):
+        yield session.id, Subject(_("the session of %(date)s of the cohort %(cohort)s", cohort=session.cohort.name,
+                                    date=format_date(session.held_on, "medium")),
+                                  url_for("attendance.take", session_id=session.id))
+
+
+def _enrollments(ids):
+    """Enrollments by the participant's code and the cohort's name."""
+    query = (Enrollment.select(Enrollment.id, Cohort.id, Cohort.name, Beneficiary.id, Beneficiary.code)
+             .join(Cohort).switch(Enrollment).join(Beneficiary).where(Enrollment.id.in_(ids)))
+    for e in query:
+        label = _("the enrollment of %(code)s in %(cohort)s", code=e.beneficiary.code, cohort=e.cohort.name)
+        yield e.id, Subject(label, url_for("enrollments.status", cohort_id=e.cohort.id, enrollment_id=e.id))
+
+
+# The kinds of record the log names by name (object_type: loader of {id: Subject}); others by kind and number.
+SUBJECTS = {"user": _users, "program": _programs, "cohort": _cohorts, "trainingsession": _sessions,
+            "enrollment": _enrollments}
+
+
 def _subjects(events, codes):
     """{(object_type, object_id): Subject} naming the events' records, with links; one query per kind of record."""
     ids = defaultdict(set)
     for event in events:
-        if event.object_id.isdecimal() and event.object_id.isascii():
+        if event.object_type in SUBJECTS and event.object_id.isdecimal() and event.object_id.isascii():
             ids[event.object_type].add(int(event.object_id))
     found = {("beneficiary", key): Subject(code, url_for("beneficiaries.profile", code=code), code=True)
              for key, code in codes.items()}
-    if ids["user"]:
-        for user in User.select(User.id, User.full_name, User.username).where(User.id.in_(ids["user"])):
-            found["user", str(user.id)] = Subject(user.full_name or user.username, url_for("users.edit", user_id=user.id))
-    if ids["program"]:
-        for program in Program.select(Program.id, Program.name).where(Program.id.in_(ids["program"])):
-            found["program", str(program.id)] = Subject(program.name, url_for("programs.edit", program_id=program.id))
-    if ids["cohort"]:
-        for cohort in Cohort.select(Cohort.id, Cohort.name).where(Cohort.id.in_(ids["cohort"])):
-            found["cohort", str(cohort.id)] = Subject(cohort.name, url_for("cohorts.detail", cohort_id=cohort.id))
-    if ids["trainingsession"]:
-        for s in (TrainingSession.select(TrainingSession, Cohort).join(Cohort)
-                  .where(TrainingSession.id.in_(ids["trainingsession"]))):
-            found["trainingsession", str(s.id)] = Subject(
-                _("the session of %(date)s of the cohort %(cohort)s", date=format_date(s.held_on, "medium"),
-                  cohort=s.cohort.name), url_for("attendance.take", session_id=s.id))
-    if ids["enrollment"]:
-        for e in (Enrollment.select(Enrollment.id, Cohort.id, Cohort.name, Beneficiary.id, Beneficiary.code)
-                  .join(Cohort).switch(Enrollment).join(Beneficiary).where(Enrollment.id.in_(ids["enrollment"]))):
-            found["enrollment", str(e.id)] = Subject(
-                _("the enrollment of %(code)s in %(cohort)s", code=e.beneficiary.code, cohort=e.cohort.name),
-                url_for("enrollments.status", cohort_id=e.cohort.id, enrollment_id=e.id))
+    for kind, wanted in ids.items():
+        found.update(((kind, str(key)), subject) for key, subject in SUBJECTS[kind](sorted(wanted)))
     return found
 
 

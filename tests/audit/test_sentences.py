@@ -184,7 +184,8 @@ def test_changes_in_khmer_use_the_khmer_labels(app):
     from registry.users.forms import ROLE_LABELS
 
     with app.test_request_context(), force_locale("km"):
-        [row] = change_rows("user.update", json.dumps({"role": ["trainer", "officer"]}), Labels(values={"role": ROLE_LABELS}))
+        [row] = change_rows("user.update", json.dumps({"role": ["trainer", "officer"]}),
+                            Labels(values={"role": ROLE_LABELS}))
         assert row.before == str(ROLE_LABELS["trainer"]) and row.before != "Trainer"
 
 
