@@ -3,44 +3,22 @@
 Every form that answers a POST with the form again is sent empty (and the registration with values that are
 not numbers or dates) by a Khmer admin, and each message (under a field and in the error summary) is scanned
 for English words; so is the report of an import checked for a Khmer officer. WTForms' own messages come
-from our catalog (registry/web/forms.py): until the lead has translated registry/web/wtforms_messages.py,
-these tests are expected to fail.
+from our catalog (registry/web/forms.py, the messages listed in registry/web/wtforms_messages.py).
 """
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
-from babel.messages.pofile import read_po
 
 from registry.beneficiaries.models import ImportJob
-from registry.web.wtforms_messages import MESSAGES
 from tests.access_world import sign_in
 from tests.beneficiaries.sheets import person, sheet
 from tests.conftest import PASSWORD, make_test_config
 from tests.test_accessibility import parse
 from tests.web.test_forms import BUTTONS, NOT_REFUSED_EMPTY, form_urls
 
-KHMER = Path(__file__).resolve().parents[2] / "registry" / "translations" / "km" / "LC_MESSAGES" / "messages.po"
 ENGLISH = re.compile(r"[A-Za-z]{2,}[ ,:]+[A-Za-z]{2,}")  # two Latin words in a row: a code or a unit is one
-
-
-# The form pattern's own words (templates/_form.html, the users' role), beside WTForms' messages.
-FORM_WORDS = ("There is a problem", ("%(num)d field needs correcting:", "%(num)d fields need correcting:"),
-              "required", "Choose a role", "Choose a role.")
-
-
-def _untranslated():
-    with KHMER.open("rb") as handle:
-        translated = {m.id for m in read_po(handle) if m.id and all(
-            m.string if isinstance(m.string, tuple) else [m.string])}
-    return set(MESSAGES + FORM_WORDS) - translated
-
-
-# Expected to fail until the Khmer catalog has these messages (the lead translates them after merging).
-pending = pytest.mark.xfail(bool(_untranslated()), strict=False,
-                            reason="WTForms' messages and the form summary's words are not translated yet")
 
 
 def _messages(html):
@@ -55,7 +33,6 @@ def _english(texts):
     return sorted({text for text in texts if ENGLISH.search(text)})
 
 
-@pending
 def test_a_khmer_users_refused_forms_say_everything_in_khmer(app, client, create_user, access_world):
     sign_in(client, create_user, access_world, "admin")
     client.post("/language", data={"language": "km"})
@@ -71,7 +48,6 @@ def test_a_khmer_users_refused_forms_say_everything_in_khmer(app, client, create
     assert not failures, "English in a Khmer page:\n" + "\n".join(failures)
 
 
-@pending
 def test_a_khmer_users_import_check_reports_in_khmer(database_url, app, create_user):
     from registry import create_app
 
