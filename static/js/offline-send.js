@@ -26,8 +26,10 @@
       body: payload.body
     }).then(function (response) {
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-      if (response.status === 409 || response.status >= 500) {
-        return {outcome: "wait"};  // busy (the same key in flight) or down: the next try sends it
+      if (response.status === 400 || response.status === 401 || response.status === 409 || response.status >= 500) {
+        // The token expired or the session ended (after signing in, a page sends it with its own), the same key is
+        // in flight, or the server is down: the next try sends it.
+        return {outcome: "wait"};
       }
       if (response.status === 403 || response.status === 404) {
         // The session is no longer this user's, or is gone (the page's error, not JSON): no retry will change it.
@@ -46,8 +48,8 @@
   // What a page shows of a sent item: its words, not its body (the marks are on the server now).
   function result(item, answer) {
     var payload = item.payload;
-    return {kind: item.kind, cohort: payload.cohort, held_on: payload.held_on, names: payload.names || {},
-            answer: answer};
+    return {kind: item.kind, session: payload.session, cohort: payload.cohort, held_on: payload.held_on,
+            names: payload.names || {}, answer: answer};
   }
 
   function sendQueue(token, onRefused) {
