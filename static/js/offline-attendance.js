@@ -99,6 +99,12 @@
       list.appendChild(element("li", "", mark.beneficiary + (name ? " " + name : "") + ": " + mark.reason));
     });
     if (list.children.length) { alert.appendChild(list); }
+    if (answer.applied.length && result.session) {
+      // A page drawn before the marks arrived (the session's own page) does not show them yet.
+      var link = element("a", "alert-link d-inline-block mt-2", box.dataset.see);
+      link.href = "/sessions/" + result.session;
+      alert.appendChild(link);
+    }
     box.appendChild(alert);
     box.hidden = false;
   }
