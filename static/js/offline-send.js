@@ -5,7 +5,8 @@
 //
 //   offlineSend.routes[kind] = function (payload) -> URL or null   where an item of this kind is sent
 //   offlineSend.post(item, token) -> {outcome: "sent" | "wait" | "refused", answer, error}
-//   offlineSend.sendQueue(token, onRefused) -> {sent: n}   send the signed-in user's items, one at a time
+//   offlineSend.sendQueue(token, onRefused) -> {sent: n}   send the signed-in user's items, one at a time;
+//                                            n counts those this sender settled
 //   offlineSend.registerSync()               ask the browser for a Background Sync when it has it
 (function (scope) {
   "use strict";
@@ -59,9 +60,8 @@
       return items.filter(function (item) { return routes[item.kind] && routes[item.kind](item.payload); })
         .reduce(function (chain, item) {
           return chain.then(function () { return post(item, token); }).then(function (reply) {
-            if (reply.outcome === "sent") {
-              sent += 1;
-              return store.settle(item.id, result(item, reply.answer));
+            if (reply.outcome === "sent") {  // counted when this sender settles it (not another, first)
+              return store.settle(item.id, result(item, reply.answer)).then(function (mine) { sent += mine ? 1 : 0; });
             }
             if (reply.outcome === "refused" && onRefused) {
               onRefused(item, reply);  // it stays queued until the user discards it (or 7 days pass)
