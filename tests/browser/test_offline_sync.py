@@ -60,8 +60,8 @@ def _back_at(p, url):
     """Back online, wait for a page at `url`: if the worker still saw no connection and answered with the offline
     page, the trainer taps "Try again", as on a phone (see _back_online)."""
     for _attempt in range(3):
-        try:
-            expect(p).to_have_url(url, timeout=4000)
+        try:  # long enough for the offline page's own reload: a second navigation racing it could replace the
+            expect(p).to_have_url(url, timeout=10_000)  # session cookie under the login form (its CSRF token)
             return
         except AssertionError:
             if p.locator("[data-offline-page]").count():
