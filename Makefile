@@ -34,8 +34,8 @@ run: translations
 test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# The role journeys' pictures and the offline attendance states' in docs/screenshots/ (a plain test run writes
-# them under test-artifacts/ instead).
+# The pictures in docs/screenshots/: the role journeys', the audit log's and the offline attendance states' (a
+# plain test run writes them under test-artifacts/ instead).
 screenshots: translations
 	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py \
 		tests/browser/test_audit_log.py tests/browser/test_offline_sync.py -q -p no:cacheprovider
