@@ -177,6 +177,11 @@
           .sort(function (a, b) { return a.takenAt - b.takenAt; })
           .map(function (row) { return row.value; });
       });
+    }).then(function (results) {
+      if (results.length) {
+        changed();  // another sender (the worker) settled these: the badge counts again
+      }
+      return results;
     });
   }
 
