@@ -86,6 +86,26 @@ def _back_at(p, url):
     expect(p).to_have_url(url)
 
 
+def _sign_in_again(p, then):
+    """Sign in on the login page the flow led to, and land on `then`.
+
+    A second request racing the login page's (the worker's Background Sync, a second reload) can carry the cookie
+    from before the form's CSRF token was set, and its answer replaces the cookie: the form then "has expired",
+    and the trainer signs in once more, as on a phone (see the report of this branch)."""
+    for _attempt in range(2):
+        if not p.locator("input[name=username]").count():  # the "form has expired" page: open it again
+            p.goto(then)
+        p.fill("input[name=username]", "mey")
+        p.fill("input[name=password]", PASSWORD)
+        p.click("main form [type=submit]")
+        try:
+            expect(p).to_have_url(then)
+            return
+        except AssertionError:
+            continue
+    expect(p).to_have_url(then)
+
+
 def _keep_sessions(p, base, session):
     """Online, the home page keeps the trainer's sessions of the next 14 days (opened again if the copy is not
     there within 10 seconds: under load it has been seen missing, see the report of this branch)."""
@@ -296,10 +316,7 @@ def test_a_session_that_ends_while_offline_keeps_the_queue_until_the_same_traine
         p.context.set_offline(False)  # the offline page reloads the session page, which asks to sign in
         _back_at(p, re.compile(rf"/login\?next=.*sessions.*{session.id}"))
         assert len(p.evaluate(QUEUED)) == 1  # the queue waits for its owner
-        p.fill("input[name=username]", "mey")
-        p.fill("input[name=password]", PASSWORD)
-        p.click("main form [type=submit]")
-        expect(p).to_have_url(f"{mey.base}/sessions/{session.id}")
+        _sign_in_again(p, f"{mey.base}/sessions/{session.id}")
         result = p.locator("#offline-sync-results .alert")
         expect(result).to_contain_text(mey.tr(SENT).format(cohort="Tailoring Pailin", day=date.today().isoformat(),
                                                            applied=3, kept=0, refused=0))
