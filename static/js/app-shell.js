@@ -73,6 +73,8 @@
       // The service worker sends the queue on a Background Sync with the token of this user's latest page.
       return store.keep("csrf", csrfToken());
     }).catch(function () { /* the page still works; only this token is not kept */ }).then(function () {
+      // A script loaded after this point (a slow download) finds the flag instead of having missed the event.
+      store.ready = true;
       document.dispatchEvent(new CustomEvent("offline-store:ready"));
     });
     document.addEventListener("offline-store:change", showCount);

@@ -339,10 +339,15 @@
     return;
   }
   if (body.dataset.userId) {
-    document.addEventListener("offline-store:ready", function () {
+    var start = function () {
       keepBundle();
       sendQueue();
-    });
+    };
+    if (store.ready) {
+      start();  // the store was claimed before this script arrived
+    } else {
+      document.addEventListener("offline-store:ready", start);
+    }
     window.addEventListener("online", sendQueue);
     if ("serviceWorker" in navigator) {  // the worker sent the queue on a Background Sync: show its results
       navigator.serviceWorker.addEventListener("message", function (event) {
