@@ -21,6 +21,7 @@ THEME_COLOUR = "#0d6efd"  # Bootstrap's primary: the navbar's blue (bg-primary)
 # Under the app's static folder: the files every page loads, and the icons.
 STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-page.js",
                 "js/offline-attendance.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png")
+STATIC_SHELL += ("js/offline-followups.js",)  # officer follow-up calls offline
 BOOTSTRAP_SHELL = ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")
 ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
          ("icons/icon-maskable-512.png", "512x512", "maskable"))
@@ -93,7 +94,7 @@ def offline():
     first = str(get_locale() or "en")
     languages = [first] + [code for code in current_app.config["LANGUAGES"] if code != first]
     return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages],
-                           attendance=_offline_attendance_texts())
+                           attendance=_offline_attendance_texts(), follow_up_form=_offline_follow_up_form())
 
 
 def _offline_texts(language):
@@ -119,3 +120,14 @@ def _offline_attendance_texts():
             "nothing": gettext("No mark was taken: nothing to save."),
             "future": gettext("This session has not taken place yet: attendance can be taken on the day."),
             "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}
+
+
+def _offline_follow_up_form():
+    """The follow-up form, blank, for follow-up calls offline: offline-followups.js fills it from IndexedDB."""
+    from wtforms.fields.choices import SelectChoice
+
+    from registry.outcomes.forms import FollowUpForm
+
+    form = FollowUpForm(formdata=None, meta={"csrf": False})
+    form.enrollment.choices = [SelectChoice("", gettext("The latest completed by the date"))]
+    return form

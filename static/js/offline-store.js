@@ -14,6 +14,7 @@
 //   offlineStore.keep(key, value)                keep a copy taken while online (e.g. a trainer's sessions)
 //   offlineStore.kept(key) -> value or null      that copy, if it is the signed-in user's and under 7 days old
 //   offlineStore.resume() -> owner or null       the offline page (which knows no user) takes the last owner
+//   offlineStore.send(url, key, body) -> {status, answer, retry}   post one queued item (see send below)
 (function () {
   "use strict";
   var NAME = "registry-offline";
@@ -195,9 +196,31 @@
     }).then(changed);
   }
 
+  // The one way a page posts an item of the queue: JSON, signed in by the cookie with the page's CSRF token in
+  // X-CSRFToken, and the Idempotency-Key kept with the item, so that a retry never writes twice. `retry` says the
+  // item stays queued for the next try: a 409 (the same key still running), a 5xx, or an answer that is not JSON
+  // (the sign-in page after an ended session, an expired form). No connection rejects the promise.
+  function send(url, key, body) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", redirect: "manual", cache: "no-store",
+      headers: {"Content-Type": "application/json", "Accept": "application/json",
+                "X-CSRFToken": meta ? meta.content : "", "Idempotency-Key": key},
+      body: body
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (!json || response.status === 409 || response.status >= 500) {
+        return {status: response.status, answer: null, retry: true};
+      }
+      return response.json().then(function (answer) {
+        return {status: response.status, answer: answer, retry: false};
+      });
+    });
+  }
+
   window.offlineStore = {
     NAME: NAME, MAX_AGE_MS: MAX_AGE_MS, claim: claim, add: add, list: list, remove: remove,
     pendingCount: pendingCount, eraseExpired: eraseExpired, eraseAll: eraseAll, keep: keep, kept: kept,
-    resume: resume
+    resume: resume, send: send
   };
 })();
