@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from registry.audit.models import AuditEvent
 from registry.auth.models import User
+from registry.beneficiaries.models import Beneficiary
 from registry.outcomes.models import FollowUp
 from tests.browser.journey import FONTS_LOADED, SCREENSHOTS
 from tests.browser.test_app_shell import QUEUED, _controlled
@@ -36,8 +37,9 @@ RESEND = """async ([url, key, body]) => {
 
 
 @contextmanager
-def phone(browser, lang):
-    """A 360 px phone asking for `lang`, so that the offline page the worker keeps is in it; failing on errors."""
+def phone(browser, lang, allowed=("ERR_INTERNET_DISCONNECTED",)):
+    """A 360 px phone asking for `lang`, so that the offline page the worker keeps is in it; failing on errors
+    (but the console's messages holding one of `allowed`)."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True,
                                   locale=lang)
     context.set_default_timeout(10_000)
@@ -45,7 +47,7 @@ def phone(browser, lang):
     context.on("weberror", lambda error: errors.append(f"page error: {error.error}"))
     p = context.new_page()
     p.on("console", lambda message: errors.append(f"console: {message.text}") if message.type == "error"
-         and "ERR_INTERNET_DISCONNECTED" not in message.text else None)
+         and not any(text in message.text for text in allowed) else None)
     yield p
     context.close()
     assert not errors, errors
@@ -82,6 +84,20 @@ def due_two(app, completer, create_user):
     return sophy, dara.beneficiary.code, sokha.beneficiary.code
 
 
+def _sign_in_and_keep(p, base, count):
+    """Sign Sophy in, wait for the worker, and take the due list offline from the due page."""
+    p.goto(f"{base}/login")
+    p.fill("input[name=username]", "sophy")
+    p.fill("input[name=password]", PASSWORD)
+    p.click("main form [type=submit]")
+    expect(p).not_to_have_url(re.compile(r"/login(\?|$)"))
+    _controlled(p)
+    p.goto(f"{base}/follow-ups/")
+    take = p.locator("[data-take-due-offline]")
+    take.get_by_role("button").click()
+    expect(take.locator("[data-said]")).to_contain_text(str(count))
+
+
 @pytest.mark.parametrize("lang", ["en", "km"])
 def test_an_officer_records_two_follow_ups_offline_and_they_sync_once_even_when_repeated(
         browser, live_server, due_two, lang):
@@ -89,16 +105,7 @@ def test_an_officer_records_two_follow_ups_offline_and_they_sync_once_even_when_
     User.update(language=lang).where(User.id == sophy.id).execute()
     base = live_server
     with phone(browser, lang) as p:
-        p.goto(f"{base}/login")
-        p.fill("input[name=username]", "sophy")
-        p.fill("input[name=password]", PASSWORD)
-        p.click("main form [type=submit]")
-        expect(p).not_to_have_url(re.compile(r"/login(\?|$)"))
-        _controlled(p)
-        p.goto(f"{base}/follow-ups/")
-        take = p.locator("[data-take-due-offline]")
-        take.get_by_role("button").click()
-        expect(take.locator("[data-said]")).to_contain_text("2")
+        _sign_in_and_keep(p, base, 2)
         copy = p.evaluate("() => offlineStore.kept('follow-ups-due')")
         assert sorted(row["code"] for row in copy["due"]) == sorted([dara, sokha])
 
@@ -155,3 +162,40 @@ def test_an_officer_records_two_follow_ups_offline_and_they_sync_once_even_when_
         assert len(events) == 2
         times = {json.loads(e.detail)["recorded_at"] for e in events}
         assert times == {item["recorded_at"] for item in waiting}
+
+
+def test_a_follow_up_refused_at_sync_is_shown_with_the_reason_until_the_officer_discards_it(
+        browser, live_server, due_two):
+    """Dara withdrew her consent while the officer was offline: the server refuses, the phone keeps the item
+    (shown again on each page) until the officer discards it, after a confirm."""
+    sophy, dara, _sokha = due_two
+    base = live_server
+    with phone(browser, "en", allowed=("ERR_INTERNET_DISCONNECTED", "status of 422")) as p:
+        _sign_in_and_keep(p, base, 2)
+        p.context.set_offline(True)
+        p.goto(f"{base}/follow-ups/new/{dara}")
+        form = p.locator("#offline-follow-up")
+        form.locator("[name=reached]").select_option("no")
+        form.locator("[name=method]").select_option("visit")
+        form.locator("[type=submit]").click()
+        expect(form.locator("[data-said]")).to_be_visible()
+        Beneficiary.update(consent_follow_up=False).where(Beneficiary.code == dara).execute()
+
+        p.context.set_offline(False)
+        _back_online(p)
+        refused = p.locator("#offline-followup-results .alert-danger")
+        expect(refused).to_contain_text("has not consented to follow-up contact")
+        p.reload()  # not fixed by a retry, not lost either: it waits for the officer
+        expect(refused).to_contain_text("has not consented to follow-up contact")
+        assert p.evaluate(QUEUED) == [[str(sophy.id), "follow-up"]]
+        expect(p.locator("#offline-badge [data-count]")).to_have_text("1")
+
+        p.once("dialog", lambda dialog: dialog.dismiss())  # "Cancel" keeps it
+        refused.get_by_role("button", name="Discard").click()
+        assert p.evaluate(QUEUED) == [[str(sophy.id), "follow-up"]]
+        p.once("dialog", lambda dialog: dialog.accept())
+        refused.get_by_role("button", name="Discard").click()
+        expect(p.locator("#offline-followup-results")).to_contain_text("was discarded")
+        expect(p.locator("#offline-badge")).to_be_hidden()
+        assert p.evaluate(QUEUED) == []
+        assert FollowUp.select().count() == 0
