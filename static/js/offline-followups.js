@@ -15,15 +15,9 @@
   }
   var KIND = "follow-up";
   var COPY = "follow-ups-due";
-  var EMPLOYED = ["wage_employed", "self_employed"];
   var syncing = false;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  function today() {
-    var d = new Date();
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate());
-  }
 
   // The phone's time as ISO 8601 with its own offset (as offline-attendance.js sends taken_at).
   function phoneTime(d) {
@@ -153,90 +147,10 @@
       .then(function () { syncing = false; });
   }
 
-  // ---- The offline page: the people kept, and the form ----
+  // ---- The offline page: the people kept, and the form (offline-followup-form.js: its checks and body) ----
 
-  function field(form, name) { return form.querySelector('[name="' + name + '"]'); }
-
-  function value(form, name) {
-    var input = field(form, name);
-    return input.type === "checkbox" ? input.checked : input.value.trim();
-  }
-
-  function markWrong(input, message) {
-    input.classList.add("is-invalid");
-    var note = element("div", "invalid-feedback d-block", message);
-    note.dataset.offlineCheck = input.name;
-    (input.type === "checkbox" ? input.parentNode : input).insertAdjacentElement("afterend", note);
-  }
-
-  // The online form's checks (registry/outcomes/forms.py and services.py), in the page's words; {name: message}.
-  function problems(form, due, words) {
-    var found = {};
-    var on = value(form, "followed_on");
-    var reached = value(form, "reached") === "yes";
-    var status = value(form, "status");
-    var started = value(form, "job_started_on");
-    var income = value(form, "monthly_income");
-    ["followed_on", "reached", "method"].forEach(function (name) {
-      if (!value(form, name)) { found[name] = words.required; }
-    });
-    var chosen = value(form, "enrollment");
-    var trainings = due.completed.filter(function (e) { return chosen ? String(e.id) === chosen : e.ended_on <= on; });
-    var training = trainings[0];
-    if (on && on > today()) {
-      found.followed_on = words.future;
-    } else if (on && !training) {
-      found.followed_on = words.noTraining;
-    } else if (on && on < training.ended_on) {
-      found.followed_on = words.beforeTraining;
-    }
-    if (reached && !status) { found.status = words.status; }
-    if (started && started > today()) { found.job_started_on = words.jobFuture; }
-    var job = reached && EMPLOYED.indexOf(status) !== -1;
-    if (job && !started && !value(form, "job_before_training")) { found.job_started_on = words.jobStart; }
-    if (job && value(form, "job_before_training") && started && training && training.enrolled_on &&
-        started >= training.enrolled_on) {
-      found.job_started_on = fill(words.jobAfter, {day: training.enrolled_on});
-    }
-    if (income !== "" && !(Number(income) >= 0)) {
-      found.monthly_income = words.negative;
-    } else if (reached && income === "") {
-      found.monthly_income = words.income;
-    } else if (reached && Number(income) > 0 && !value(form, "currency")) {
-      found.currency = words.currency;
-    }
-    if (reached && status === "migrated_abroad" && !value(form, "country")) { found.country = words.country; }
-    return found;
-  }
-
-  function yesNo(text) { return text === "yes" ? true : text === "no" ? false : null; }
-
-  function number(text) { return text === "" ? null : Number(text); }
-
-  // The API's body (registry/api/follow_ups.py), as the online form's values() keeps them: job details only
-  // for someone reached, the country only for someone who migrated.
-  function bodyOf(form) {
-    var body = {on: value(form, "followed_on"), reached: value(form, "reached") === "yes",
-                method: value(form, "method"), enrollment: number(value(form, "enrollment")),
-                window: number(value(form, "window")), note: value(form, "note")};
-    if (body.reached) {
-      var status = value(form, "status");
-      body.status = status;
-      body.job_started_on = value(form, "job_started_on") || null;
-      body.job_before_training = EMPLOYED.indexOf(status) !== -1 && value(form, "job_before_training");
-      body.employer = value(form, "employer");
-      body.sector = value(form, "sector");
-      body.related_to_training = yesNo(value(form, "related_to_training"));
-      body.monthly_income = number(value(form, "monthly_income"));
-      body.currency = value(form, "currency") || null;
-      body.hours_per_week = number(value(form, "hours_per_week"));
-      if (status === "migrated_abroad") {
-        body.country = value(form, "country");
-        body.regular_channels = yesNo(value(form, "regular_channels"));
-      }
-    }
-    return body;
-  }
+  var checks = window.offlineFollowUpForm;
+  var field = checks ? checks.field : null;
 
   function queueFollowUp(due, body) {
     var now = phoneTime(new Date());
@@ -285,7 +199,7 @@
     });
     trainings.value = String(due.enrollment);
     field(form, "window").value = String(due.window);
-    field(form, "followed_on").value = today();  // the page was kept when the worker installed: not its day
+    field(form, "followed_on").value = checks.today();  // the page was kept when the worker installed: not its day
     form.addEventListener("input", function () { section.dataset.unsaved = "1"; });
     form.addEventListener("change", function (event) {  // a field corrected loses its message until Save again
       var input = event.target;
@@ -297,9 +211,9 @@
       form.querySelectorAll("[data-offline-check]").forEach(function (note) { note.remove(); });
       form.querySelectorAll(".is-invalid").forEach(function (input) { input.classList.remove("is-invalid"); });
       var error = form.querySelector("[data-form-error]");
-      var found = problems(form, due, words);
+      var found = checks.problems(form, due, words);
       var names = Object.keys(found);
-      names.forEach(function (name) { markWrong(field(form, name), found[name]); });
+      names.forEach(function (name) { checks.markWrong(field(form, name), found[name]); });
       error.hidden = !names.length;
       error.textContent = names.length ? words.check : "";
       if (names.length) {
@@ -308,7 +222,7 @@
       }
       var save = form.querySelector('[type="submit"]');
       save.disabled = true;
-      queueFollowUp(due, bodyOf(form)).then(function () {
+      queueFollowUp(due, checks.bodyOf(form)).then(function () {
         delete section.dataset.unsaved;
         var said = form.querySelector("[data-said]");
         said.textContent = words.saved;
@@ -384,7 +298,7 @@
 
   var section = document.querySelector("[data-offline-followups]");
   if (section) {
-    offlinePage(section);
+    if (checks) { offlinePage(section); }
     return;
   }
   if (document.body.dataset.userId) {
