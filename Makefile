@@ -39,7 +39,7 @@ test: translations
 screenshots: translations
 	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py \
 		tests/browser/test_audit_log.py tests/browser/test_search_as_you_type.py tests/browser/test_form_errors.py \
-		tests/browser/test_offline_sync.py \
+		tests/browser/test_offline_sync.py tests/browser/test_offline_followups.py \
 		-q -p no:cacheprovider
 
 # The national-scale benchmark (bench/national.py): N=10,000 and 100,000 on SQLite and on PostgreSQL (a server

@@ -93,15 +93,22 @@ def create(code):
     if beneficiary.status == "merged":
         raise ApiError(409, _("This record is merged into %(code)s: record the follow-up there.",
                               code=beneficiary.merged_into.code))
-    values = checked(json_object(), FIELDS, ("on", "reached", "method"))
+    follow_up = record_from_json(beneficiary, json_object(), current_user._get_current_object())
+    return jsonify(follow_up_json(follow_up)), 201
+
+
+def record_from_json(beneficiary, body, user, recorded_at=None):
+    """Record a follow-up from the API's JSON, with the page's form and the service's rules (the page's sync too).
+
+    :raise ApiError: 422 naming each field that is wrong, or consent_follow_up without consent.
+    """
+    values = checked(body, FIELDS, ("on", "reached", "method"))
     try:
         services.ensure_consent(beneficiary)  # before the form: whatever it says, this comes first
         form, enrollment, window = _form(FollowUpForm, values, _completed(beneficiary))
-        follow_up = services.record_follow_up(beneficiary, form.values(), current_user._get_current_object(),
-                                              enrollment, window)
+        return services.record_follow_up(beneficiary, form.values(), user, enrollment, window, recorded_at)
     except services.FollowUpError as error:
         raise _refused(error) from None
-    return jsonify(follow_up_json(follow_up)), 201
 
 
 # One rule for both methods: as two rules, werkzeug answered 405 instead of 404 for an id out of range.

@@ -22,7 +22,8 @@ THEME_COLOUR = "#0d6efd"  # Bootstrap's primary: the navbar's blue (bg-primary)
 WORKER_SCRIPTS = ("js/offline-store.js", "js/offline-send.js")
 # Under the app's static folder: the files every page loads, and the icons.
 STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-send.js",
-                "js/offline-page.js", "js/offline-attendance.js", "js/form-errors.js", "favicon.svg", "icons/icon-192.png",
+                "js/offline-page.js", "js/offline-attendance.js", "js/offline-followups.js",
+                "js/offline-followup-form.js", "js/form-errors.js", "favicon.svg", "icons/icon-192.png",
                 "icons/icon-512.png", "icons/icon-maskable-512.png")
 BOOTSTRAP_SHELL = ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")
 ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
@@ -97,7 +98,8 @@ def offline():
     first = str(get_locale() or "en")
     languages = [first] + [code for code in current_app.config["LANGUAGES"] if code != first]
     return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages],
-                           attendance=[_offline_attendance_texts(code) for code in languages])
+                           attendance=[_offline_attendance_texts(code) for code in languages],
+                           follow_up_form=_offline_follow_up_form())
 
 
 def _offline_texts(language):
@@ -129,3 +131,14 @@ def _offline_attendance_texts(language):
             "future": gettext("This session has not taken place yet: attendance can be taken on the day."),
             "waiting": gettext("waiting"),
             "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}
+
+
+def _offline_follow_up_form():
+    """The follow-up form, blank, for follow-up calls offline: offline-followups.js fills it from IndexedDB."""
+    from wtforms.fields.choices import SelectChoice
+
+    from registry.outcomes.forms import FollowUpForm
+
+    form = FollowUpForm(formdata=None, meta={"csrf": False})
+    form.enrollment.choices = [SelectChoice("", gettext("The latest completed by the date"))]
+    return form

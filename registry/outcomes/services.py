@@ -99,8 +99,11 @@ def _full(values):
     return {k: values[k] if k in values else EMPTY.get(k) for k in FIELDS}
 
 
-def record_follow_up(beneficiary, values, user, enrollment=None, window=None):
+def record_follow_up(beneficiary, values, user, enrollment=None, window=None, recorded_at=None):
     """Record a follow-up for one completed enrollment (by default the latest completed by that day).
+
+    `recorded_at`, for a follow-up recorded offline, is the phone's time (aware): the audit event keeps it,
+    with the time it reached the server.
 
     :raise NoFollowUpConsent: the person has not consented to follow-up contact.
     :raise FollowUpError: no completed training, or dates that do not make sense.
@@ -115,8 +118,14 @@ def record_follow_up(beneficiary, values, user, enrollment=None, window=None):
         refresh_due(enrollment.id)
         record_event("follow_up.create", obj=beneficiary, user=user, detail={
             "follow_up": follow_up.id, "enrollment": enrollment.id, "window": window, "on": values["followed_on"],
-            "reached": values.get("reached"), "status": values.get("status")})
+            "reached": values.get("reached"), "status": values.get("status"),
+            **(_synced(recorded_at) if recorded_at else {})})
     return follow_up
+
+
+def _synced(recorded_at):
+    """The audit's times of a follow-up recorded offline: the phone's (with its offset) and the server's, in UTC."""
+    return {"recorded_at": recorded_at.isoformat(), "synced_at": utcnow().replace(microsecond=0).isoformat() + "Z"}
 
 
 def _stored(follow_up):

@@ -1,5 +1,7 @@
 """Outcome pages: who is due a follow-up, recording, correcting and deleting one, and (admins) the exchange rates."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from datetime import date
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
@@ -10,6 +12,7 @@ from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, OFFICER, User
 from registry.beneficiaries.queries import get_beneficiary_or_404, survivor_redirect
 from registry.outcomes import currency, queries, services
+from registry.outcomes.offline_copy import due_copy
 from registry.outcomes.forms import DeleteFollowUpForm, FollowUpCorrectionForm, FollowUpForm, RateForm
 from registry.outcomes.models import ExchangeRate
 from registry.programs.models import Cohort, Enrollment, Program
@@ -34,6 +37,17 @@ def due():
     return render_template("outcomes/due.html", pages=pages, shown=shown, left_out=queries.left_out(**filters),
                            provinces=provinces_in_scope(), programs=Program.select().order_by(Program.name),
                            officers=officers, bucket_of=queries.bucket_of)
+
+
+@bp.get("/offline.json")
+def offline_copy():
+    """The people due in the next 7 days, for the phone to keep (offline_copy.due_copy); audited (phones)."""
+    copy = due_copy(date.today())
+    record_event("follow_up.offline_copy", user=current_user._get_current_object(), detail={
+        "days": copy["days"], "shown": sorted({row["code"] for row in copy["due"]})})
+    response = jsonify(copy)
+    response.headers["Cache-Control"] = "no-store"  # phone numbers: never in the browser's HTTP cache
+    return response
 
 
 def _completed(beneficiary):

@@ -142,7 +142,7 @@
 
   // The results left by whoever sent (this page, another tab, or the service worker's Background Sync).
   function showResults() {
-    return store.takeResults().then(function (results) { results.forEach(showSent); });
+    return store.takeResults(KIND).then(function (results) { results.forEach(showSent); });
   }
 
   function sendQueue() {
@@ -150,7 +150,7 @@
       return showResults();
     }
     syncing = true;
-    return offlineSend.sendQueue(csrfToken(), showRefused)
+    return offlineSend.sendQueue(csrfToken(), showRefused, KIND)
       .catch(function () { /* the connection dropped again: the rest waits */ })
       .then(function () { syncing = false; return showResults(); });
   }

@@ -36,7 +36,7 @@
   });
   window.addEventListener("online", function () {
     // Not while marks taken offline are not saved yet (offline-attendance.js): "Try again" reloads then.
-    if (!document.querySelector("[data-offline-attendance][data-unsaved]")) {
+    if (!document.querySelector("[data-unsaved]")) {  // attendance or a follow-up (offline-followups.js)
       again();
     }
   });

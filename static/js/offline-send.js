@@ -5,8 +5,8 @@
 //
 //   offlineSend.routes[kind] = function (payload) -> URL or null   where an item of this kind is sent
 //   offlineSend.post(item, token) -> {outcome: "sent" | "wait" | "refused", answer, error}
-//   offlineSend.sendQueue(token, onRefused) -> {sent: n}   send the signed-in user's items, one at a time;
-//                                            n counts those this sender settled
+//   offlineSend.sendQueue(token, onRefused, kind) -> {sent: n}   send the signed-in user's items (of one kind,
+//                                            or all), one at a time; n counts those this sender settled
 //   offlineSend.registerSync()               ask the browser for a Background Sync when it has it
 (function (scope) {
   "use strict";
@@ -15,6 +15,10 @@
     attendance: function (payload) {  // a session's marks as offline-attendance.js queues them
       return payload && payload.session && payload.key && typeof payload.body === "string"
         ? "/sessions/" + payload.session + "/sync" : null;
+    },
+    "follow-up": function (payload) {  // a follow-up call as offline-followups.js queues it
+      return payload && /^\/follow-ups\/new\/[^/]+\/sync$/.test(payload.url || "") && payload.key &&
+        typeof payload.body === "string" ? payload.url : null;
     }
   };
 
@@ -32,16 +36,18 @@
         // in flight, or the server is down: the next try sends it.
         return {outcome: "wait"};
       }
-      if (response.status === 403 || response.status === 404) {
-        // The session is no longer this user's, or is gone (the page's error, not JSON): no retry will change it.
-        return {outcome: "refused", status: response.status, error: null};
-      }
       if (!json) {
-        return {outcome: "wait"};  // signed out (the login page), an expired form: after signing in it is sent
+        // 403, 404: the record is no longer this user's, or is gone (the page's error): no retry will change it.
+        // Otherwise signed out (the login page), an expired form: after signing in it is sent.
+        return response.status === 403 || response.status === 404
+          ? {outcome: "refused", status: response.status, error: null, answer: null} : {outcome: "wait"};
       }
       return response.json().then(function (answer) {
-        return response.ok ? {outcome: "sent", answer: answer}
-          : {outcome: "refused", status: response.status, error: answer.error || null};
+        // A 403 or 404 is said in the page's own words (the record is no longer the user's, or is gone); the
+        // answer stays for a kind whose route words its refusals (a follow-up's person outside the provinces).
+        var own = response.status === 403 || response.status === 404;
+        return response.ok ? {outcome: "sent", status: response.status, answer: answer}
+          : {outcome: "refused", status: response.status, error: own ? null : answer.error || null, answer: answer};
       });
     });
   }
@@ -49,15 +55,21 @@
   // What a page shows of a sent item: its words, not its body (the marks are on the server now).
   function result(item, answer) {
     var payload = item.payload;
+    if (item.kind === "follow-up") {
+      return {kind: item.kind, code: payload.code, name: payload.name, recorded_at: payload.recorded_at,
+              answer: answer};
+    }
     return {kind: item.kind, session: payload.session, cohort: payload.cohort, held_on: payload.held_on,
             names: payload.names || {}, answer: answer};
   }
 
-  function sendQueue(token, onRefused) {
+  function sendQueue(token, onRefused, kind) {
     var store = scope.offlineStore;
     var sent = 0;
     return store.list().then(function (items) {
-      return items.filter(function (item) { return routes[item.kind] && routes[item.kind](item.payload); })
+      return items.filter(function (item) {
+        return (!kind || item.kind === kind) && routes[item.kind] && routes[item.kind](item.payload);
+      })
         .reduce(function (chain, item) {
           return chain.then(function () { return post(item, token); }).then(function (reply) {
             if (reply.outcome === "sent") {  // counted when this sender settles it (not another, first)

@@ -16,7 +16,8 @@
 //   offlineStore.resume() -> owner or null       the offline page (which knows no user) takes the last owner
 //   offlineStore.settle(id, result) -> bool      an item was sent: it leaves the queue and its result is kept
 //                                                for a page to show; false when another sender settled it first
-//   offlineStore.takeResults() -> [results]      the results kept, oldest first, removed as they are taken
+//   offlineStore.takeResults(kind) -> [results]  the results kept (of one kind, or all), oldest first, removed as
+//                                                they are taken
 // The service worker loads this file too (importScripts, for Background Sync): no `document` there.
 (function (scope) {
   "use strict";
@@ -166,12 +167,13 @@
     }).then(function (settled) { changed(); return settled; });
   }
 
-  function takeResults() {
+  function takeResults(kind) {
     var me = requireOwner();
     var range = IDBKeyRange.bound("result:", "result:\uffff");
     return transaction(["meta"], "readwrite", function (tx) {
       var meta = tx.objectStore("meta");
       return done(meta.getAll(range)).then(function (rows) {
+        rows = rows.filter(function (row) { return !kind || !row.value || row.value.kind === kind; });
         rows.forEach(function (row) { meta.delete(row.key); });
         return rows.filter(function (row) { return row.owner === me; })
           .sort(function (a, b) { return a.takenAt - b.takenAt; })

@@ -86,14 +86,18 @@ def _back_at(p, url):
     expect(p).to_have_url(url)
 
 
-def _sign_in_again(p, then):
+def _sign_in_again(p, then, guard=None):
     """Sign in on the login page the flow led to, and land on `then`.
 
     A second request racing the login page's (the worker's Background Sync, a second reload) can carry the cookie
-    from before the form's CSRF token was set, and its answer replaces the cookie: the form then "has expired",
-    and the trainer signs in once more, as on a phone (see the report of this branch)."""
+    from before the form's CSRF token was set, and its answer replaces the cookie: the form then "has expired"
+    (a 400, which Chromium logs as a console error: the guard forgets that one), and the trainer signs in once
+    more, as on a phone."""
     for _attempt in range(2):
         if not p.locator("input[name=username]").count():  # the "form has expired" page: open it again
+            if guard is not None:
+                guard.problems[:] = [problem for problem in guard.problems
+                                     if not ("status of 400" in problem and "/login" in problem)]
             p.goto(then)
         p.fill("input[name=username]", "mey")
         p.fill("input[name=password]", PASSWORD)
@@ -282,7 +286,7 @@ def test_signing_out_with_no_connection_erases_the_phone_and_ends_the_session_wh
     p.get_by_role("button", name="Sign out").click()
     expect(p).to_have_url(f"{base}/logout")
     signed_out = p.get_by_text("You are signed out on this phone: the work and the sessions it kept are erased.")
-    expect(signed_out).to_have_count(2)  # in each language, as the rest of the offline page
+    expect(signed_out).to_have_count(1)  # in English here, and in Khmer below it, as the rest of the offline page
     expect(signed_out.first).to_be_visible()
     expect(p.get_by_text("This page cannot open")).to_be_hidden()
     assert p.evaluate(STORE_ROWS) in (None, 0)  # the database is gone (or, reopened by the offline page, empty)
@@ -316,7 +320,7 @@ def test_a_session_that_ends_while_offline_keeps_the_queue_until_the_same_traine
         p.context.set_offline(False)  # the offline page reloads the session page, which asks to sign in
         _back_at(p, re.compile(rf"/login\?next=.*sessions.*{session.id}"))
         assert len(p.evaluate(QUEUED)) == 1  # the queue waits for its owner
-        _sign_in_again(p, f"{mey.base}/sessions/{session.id}")
+        _sign_in_again(p, f"{mey.base}/sessions/{session.id}", mey.guard)
         result = p.locator("#offline-sync-results .alert")
         expect(result).to_contain_text(mey.tr(SENT).format(cohort="Tailoring Pailin", day=date.today().isoformat(),
                                                            applied=3, kept=0, refused=0))
