@@ -7,6 +7,7 @@ stay within the 360 px window; the failures of a walk are reported together. Wit
 set, the cohort page is saved at 1280 and 360 px and the trainer's home at 360 px.
 """
 import os
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -169,6 +170,10 @@ def test_no_main_page_scrolls_sideways_on_a_phone(open_journey, app, world, role
             j.page.goto(j.url("/"))
             expect(j.page.locator("#cohorts-heading")).to_have_text(j.tr("Your cohorts"))
             save(j, f"trainer-home-{lang}-{WIDTH}")
+            below = j.page.locator("main .trainer-cohort").get_by_role("link", name=re.compile("Chea Bopha"))
+            j.press(below)  # below the attendance rule: the name leads to their row on the cohort page
+            expect(j.page).to_have_url(re.compile(rf"/cohorts/{world['cohort'].id}#enrollment-\d+$"))
+            expect(j.page.locator("tr:target")).to_contain_text(world["person"].code)
     assert not wide, f"pages wider than {WIDTH} px for the {role} in {lang}: {wide}"
 
 
