@@ -25,6 +25,7 @@ def build_import_template(out, columns, choices, instructions, example_row=None,
 
     :param columns: (header, width, required, note) tuples, in sheet order.
     :param choices: {header: [allowed values]} for the columns with a drop-down.
+    :param instructions: paragraphs, each a string or a tuple of strings (the same text in several languages).
     :raise ValueError: when `choices` names a header that is not in `columns`.
     """
     workbook = Workbook()
@@ -65,11 +66,15 @@ def _write_example(sheet, example_row):
 
 
 def _write_instructions(sheet, paragraphs):
-    """One paragraph per row in one wide, wrapped column."""
-    sheet.column_dimensions["A"].width = INSTRUCTIONS_WIDTH
-    for paragraph in paragraphs:
-        sheet.append(safe_row(sheet, [paragraph]))
-        sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    """One paragraph per row, wrapped; a paragraph given as a tuple (one per language) fills columns side by side."""
+    rows = [paragraph if isinstance(paragraph, (tuple, list)) else (paragraph,) for paragraph in paragraphs]
+    columns = max((len(row) for row in rows), default=1)
+    for index in range(1, columns + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = INSTRUCTIONS_WIDTH // columns + 10 * (columns > 1)
+    for row in rows:
+        sheet.append(safe_row(sheet, list(row)))
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _add_choices(data, lists, headers, choices, error_message):

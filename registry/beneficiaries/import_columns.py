@@ -1,6 +1,8 @@
 """The columns of the participant import sheet and how a cell becomes a form value."""
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -57,6 +59,11 @@ YES_NO_FIELDS = {"regular_migration", "disability", "idpoor"}
 CONSENT_FIELDS = {"consent_data_use", "consent_follow_up", "consent_photos"}
 YES = {"yes", "y", "true", "1", "x", "✓", "បាទ", "ចាស", "មាន", "យល់ព្រម"}
 NO = {"no", "n", "false", "0", "ទេ", "គ្មាន", "អត់"}
+# The drop-downs' yes and no, read back in either language ("Yes" / "បាទ/ចាស").
+YES_LABEL, NO_LABEL = _l("Yes"), _l("No")
+LANGUAGES = ("en", "km")
+# Characters a Khmer keyboard or a copy from a document leaves between words, invisible in a cell.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
 class CellError(ValueError):
@@ -80,24 +87,57 @@ def header_aliases():
     return aliases
 
 
-def _choice(value, mapping):
-    text = str(value).strip().lower()
-    for code, label in mapping.items():
-        if text in (code.lower(), str(label).lower()):
-            return code
-        with force_locale("km"):
-            if text == str(label).lower():
-                return code
-    raise CellError(_("Use one of: %(values)s.", values=", ".join(mapping)))
+def normalised(value):
+    """A cell's text as the reader compares it: NFC, no invisible marks, single spaces, any case."""
+    text = unicodedata.normalize("NFC", str(value)).translate(INVISIBLE)
+    return " ".join(text.split()).casefold()
 
 
-def _yes_no(value):
-    text = str(value).strip().lower()
-    if text in YES:
+def choice_labels(field):
+    """The drop-down values of a choice or yes/no column, in the current language."""
+    if field in CHOICE_FIELDS:
+        return [str(label) for label in CHOICE_FIELDS[field].values()]
+    return [str(YES_LABEL), str(NO_LABEL)]
+
+
+@lru_cache(maxsize=None)
+def _accepted(field):
+    """{normalised text: code} of a choice column: each code, and its label in every language."""
+    mapping = CHOICE_FIELDS[field]
+    accepted = {}
+    for language in LANGUAGES:
+        with force_locale(language):
+            accepted.update((normalised(label), code) for code, label in mapping.items())
+    accepted.update((normalised(code), code) for code in mapping)
+    return accepted
+
+
+@lru_cache(maxsize=None)
+def _yes_no_words():
+    """The words read as yes and as no: the usual ones, and the drop-downs' labels in every language."""
+    yes, no = set(YES), set(NO)
+    for language in LANGUAGES:
+        with force_locale(language):
+            yes.add(normalised(YES_LABEL))
+            no.add(normalised(NO_LABEL))
+    return frozenset(yes), frozenset(no)
+
+
+def _choice(field, value):
+    code = _accepted(field).get(normalised(value))
+    if code is None:
+        raise CellError(_("Use one of: %(values)s.", values=", ".join(choice_labels(field))))
+    return code
+
+
+def _yes_no(field, value):
+    text = normalised(value)
+    yes, no = _yes_no_words()
+    if text in yes:
         return True
-    if text in NO:
+    if text in no:
         return False
-    raise CellError(_("Write yes or no."))
+    raise CellError(_("Use one of: %(values)s.", values=", ".join(choice_labels(field))))
 
 
 def province_code(value, provinces):
@@ -106,8 +146,9 @@ def province_code(value, provinces):
     digits = text.split(" ", 1)[0]
     if digits.isdigit() and digits.zfill(2) in provinces:
         return digits.zfill(2)
+    wanted = normalised(text)
     for code, names in provinces.items():
-        if text.lower() in (n.lower() for n in names):
+        if wanted in (normalised(n) for n in names if n):
             return code
     raise CellError(_("Unknown province, or outside your provinces: write its code, e.g. 02."))
 
@@ -120,11 +161,11 @@ def form_value(field, value, provinces):
         except ValueError:
             raise CellError(_("Not a date: write it as 2026-03-01 or 01/03/2026.")) from None
     if field in CHOICE_FIELDS:
-        return _choice(value, CHOICE_FIELDS[field])
+        return _choice(field, value)
     if field in YES_NO_FIELDS:
-        return "yes" if _yes_no(value) else "no"
+        return "yes" if _yes_no(field, value) else "no"
     if field in CONSENT_FIELDS:
-        return "y" if _yes_no(value) else ""
+        return "y" if _yes_no(field, value) else ""
     if field == "province":
         return province_code(value, provinces)
     if field == "phone" and isinstance(value, (int, float)):
@@ -143,6 +184,8 @@ INSTRUCTIONS = [
     _l("Dates: 2026-03-01 or 01/03/2026 (day/month/year), or a date cell. Give a date of birth, or an estimated birth year when the date is unknown."),
     _l("Province: its two-digit code, e.g. 02 for Battambang. Use the drop-down lists where there is one."),
     _l("Yes/no columns: yes or no. Phone: 012 345 678 or +855 12 345 678."),
+    _l("Choose from the drop-down lists: the registry reads their values in English or in Khmer, and the codes "
+       "of earlier templates (such as returned_migrant) too."),
     _l("Leave Code empty for new participants. To correct people already registered, give their code: filled cells replace the stored values, empty cells change nothing."),
     _l("The registry first checks every row and shows what is wrong, by row and column, and the likely duplicates. Nothing is saved until you confirm."),
 ]

@@ -2,7 +2,9 @@
 import io
 import json
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,12 +17,14 @@ from exports.import_template import build_import_template
 from exports.reading import UploadError
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
-from registry.beneficiaries import importing
+from registry.beneficiaries import import_results, importing
 from registry.beneficiaries.import_template import template_parts
 from registry.beneficiaries.models import ImportJob
+from registry.beneficiaries.services import record_shown
 from registry.beneficiaries.upload_errors import upload_message
 from registry.web.forms import ConfirmForm
 
+SHOWN_ROWS = 500  # rows of problems, duplicates and corrections a page lists; the counts say how many in all
 bp = guard_blueprint(Blueprint("beneficiary_imports", __name__, url_prefix="/beneficiaries/import"), ADMIN, OFFICER)
 
 
@@ -56,11 +60,15 @@ def index():
 
 @bp.get("/template.xlsx")
 def template():
-    """The import template: headers, instructions and drop-down lists."""
+    """The import template in ?language= (else the user's): headers, instructions and drop-down lists."""
+    language = request.args.get("language")
+    if language not in current_app.config["LANGUAGES"]:
+        language = str(get_locale())
     out = io.BytesIO()
-    build_import_template(out, **template_parts())
+    build_import_template(out, **template_parts(language))
     out.seek(0)
-    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True, download_name="participants-import-template.xlsx")
+    return send_file(out, mimetype=XLSX_MIMETYPE, as_attachment=True,
+                     download_name=f"participants-import-template-{language}.xlsx")
 
 
 @bp.post("/")
@@ -81,10 +89,18 @@ def upload():
 
 @bp.get("/<int:job_id>")
 def show(job_id):
-    """A job: its progress while working, its report once checked, its result once imported."""
+    """A job: its progress while working, its report once checked, its result (codes, linked) once imported."""
     job = get_job_or_404(job_id)
-    return render_template("beneficiaries/import_job.html", job=job, state=importing.job_state(job),
-                           report=json.loads(job.report), form=ConfirmImportForm())
+    report = json.loads(job.report)
+    created = import_results.created_pages(report)
+    people = import_results.shown_people([*created.get_object_list(), *report.get("updated", [])[:SHOWN_ROWS],
+                                          *import_results.duplicate_codes(report, SHOWN_ROWS)], current_user)
+    named = [person for person in people.values() if person.covered]
+    if named:
+        record_shown(named, current_user._get_current_object(), "import_result", import_job=job.id)
+    return render_template("beneficiaries/import_job.html", job=job, state=importing.job_state(job), report=report,
+                           form=ConfirmImportForm(), created=created, people=people, shown_rows=SHOWN_ROWS,
+                           ready=import_results.ready_rows(report))
 
 
 @bp.get("/<int:job_id>/state")
@@ -95,10 +111,13 @@ def state(job_id):
 
 @bp.post("/<int:job_id>/confirm")
 def confirm(job_id):
-    """Import the checked sheet's good rows."""
+    """Import the checked sheet's good rows; a sheet with none is sent back with the reason."""
     job = get_job_or_404(job_id)
     form = ConfirmImportForm()
-    if form.validate_on_submit() and importing.claim_for_import(job):
+    waiting = form.validate_on_submit() and job.status == "checked"
+    if waiting and not import_results.ready_rows(json.loads(job.report), form.include_duplicates.data):
+        flash(_("No row is ready to import. Correct the file and upload it again."), "warning")
+    elif waiting and importing.claim_for_import(job):
         importing.start(job, "import", include_duplicates=form.include_duplicates.data)
     else:
         flash(_("This file is not waiting for confirmation."), "warning")

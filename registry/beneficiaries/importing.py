@@ -178,14 +178,18 @@ def import_job(job, include_duplicates=False):
         # First write of the transaction: the job's row stays locked until the import commits or dies, so a
         # "take it up again" on a job that only looks stale waits for it instead of importing it twice.
         _set(job, status="importing")
-        created = len(register_checked([
+        created = [b.code for b in register_checked([
             Registration(r.data, {ref: reasons for ref, reasons in r.duplicates}, {"import_job": job.id, "row": r.number})
-            for r in chosen if r.existing is None], user))
+            for r in chosen if r.existing is None], user)]
+        updated = [r.existing.code for r in chosen if r.existing is not None]
         for result in (r for r in chosen if r.existing is not None):
             update_beneficiary(result.existing, result.data, user, keep_blank=True)
         record_event("beneficiary.import", obj=job, user=user,
-                     detail={"created": created, "updated": len(chosen) - created, "file": job.filename})
-        _set(job, status="done", imported_rows=len(chosen), finished_at=utcnow())
+                     detail={"created": len(created), "updated": len(updated), "file": job.filename})
+        # The codes stay with the report, so the result page can list and link the people it wrote.
+        report = {**json.loads(job.report or "{}"), "created": created, "updated": updated}
+        _set(job, status="done", imported_rows=len(chosen), finished_at=utcnow(),
+             report=json.dumps(report, ensure_ascii=False))
     return job
 
 

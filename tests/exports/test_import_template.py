@@ -105,3 +105,15 @@ def test_formula_like_choices_stay_text():
 def test_choices_for_an_unknown_column_are_refused():
     with pytest.raises(ValueError):
         template(choices={"District": ["x"]})
+
+
+def test_instructions_in_two_languages_sit_side_by_side():
+    buffer = io.BytesIO()
+    build_import_template(buffer, COLUMNS, CHOICES, [("One row per participant.", "មួយជួរសម្រាប់អ្នកចូលរួមម្នាក់។"),
+                                                     ("=1+2", "ឧទាហរណ៍")])
+    buffer.seek(0)
+    sheet = load_workbook(buffer)["Instructions"]
+    assert [[cell.value for cell in row] for row in sheet.iter_rows()] == [
+        ["One row per participant.", "មួយជួរសម្រាប់អ្នកចូលរួមម្នាក់។"], ["=1+2", "ឧទាហរណ៍"]]
+    assert sheet["A2"].data_type == "s" and sheet["B1"].alignment.wrap_text
+    assert sheet.column_dimensions["A"].width == sheet.column_dimensions["B"].width == 60
