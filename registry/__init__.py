@@ -21,6 +21,7 @@ def create_app(test_config=None):
     else:
         app.config.from_mapping(test_config)
     app.config.setdefault("AUDIT_WITNESS_FILE", config.witness_file(app.instance_path))
+    config.apply_office_timezone(app.config)
 
     if app.config["PROXY_COUNT"]:
         # Trust X-Forwarded-For only from the configured number of proxies.

@@ -3,6 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
+from registry.timeutil import office_zone
+
 
 def _flag(name, default=False):
     """Read a yes/no environment variable."""
@@ -39,10 +41,20 @@ def from_environment(instance_path):
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_MB", "16")) * 1024 * 1024,
         "IDLE_TIMEOUT_MINUTES": int(os.environ.get("IDLE_TIMEOUT_MINUTES", "30")),
+        "OFFICE_TIMEZONE": os.environ.get("OFFICE_TIMEZONE") or DEFAULTS["OFFICE_TIMEZONE"],
         # The audit witness: a file the database user cannot write, and a key the database never holds.
         "AUDIT_WITNESS_FILE": os.environ.get("AUDIT_WITNESS_FILE") or witness_file(instance_path),
         "AUDIT_WITNESS_KEY": os.environ.get("AUDIT_WITNESS_KEY") or None,
     }
+
+
+def apply_office_timezone(config):
+    """Check OFFICE_TIMEZONE and make it the zone every formatted time is shown in (flask-babel's filters).
+
+    :raise ValueError: the zone is unknown; the app refuses to start rather than show wrong times.
+    """
+    office_zone(config["OFFICE_TIMEZONE"])
+    config["BABEL_DEFAULT_TIMEZONE"] = config["OFFICE_TIMEZONE"]
 
 
 def witness_file(instance_path):
@@ -59,6 +71,8 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BABEL_DEFAULT_LOCALE": "en",
+    # Times are stored in UTC and shown, and the audit log's days filtered, in the office's zone (IANA name).
+    "OFFICE_TIMEZONE": "Asia/Phnom_Penh",
     "LANGUAGES": {"en": "English", "km": "ខ្មែរ"},
     # argon2 profile: "RFC_9106_LOW_MEMORY" in production; tests use "CHEAPEST".
     "PASSWORD_HASH_PROFILE": "RFC_9106_LOW_MEMORY",

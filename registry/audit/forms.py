@@ -7,6 +7,8 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from registry.audit.sentences import action_label, family_label, kind_label
+
 BAD_DATE = _l("Enter the date as YYYY-MM-DD, for example 2026-03-31.")
 # PostgreSQL refuses NUL in a query parameter outright (a 500), and no username or code holds one.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -28,17 +30,19 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("Action"), default="", validators=[Optional()])
     object_type = SelectField(_l("Record type"), default="", validators=[Optional()])
     record = StringField(_l("Record"), validators=[Optional(), Length(max=64), no_control_characters])
-    date_from = DateField(_l("From (UTC)"), validators=[Optional()], invalid_value_message=BAD_DATE)
-    date_to = DateField(_l("To (UTC)"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    # Days in the office's time zone (OFFICE_TIMEZONE), as the times on the page are.
+    date_from = DateField(_l("From"), validators=[Optional()], invalid_value_message=BAD_DATE)
+    date_to = DateField(_l("To"), validators=[Optional()], invalid_value_message=BAD_DATE)
 
     def __init__(self, formdata, actions=(), object_types=()):
         super().__init__(formdata)
         families = sorted({action.split(".")[0] + "." for action in actions if "." in action})
         self.action.choices = ([SelectChoice("", _l("All actions"))]
-                               + [SelectChoice(f, _l("%(family)s (all)", family=f + "*")) for f in families]
-                               + [SelectChoice(a, a) for a in actions])
+                               + [SelectChoice(f, _l("%(family)s (all)", family=family_label(f[:-1])))
+                                  for f in families]
+                               + [SelectChoice(a, action_label(a)) for a in actions])
         self.object_type.choices = [SelectChoice("", _l("All record types"))] + [
-            SelectChoice(t, t) for t in object_types]
+            SelectChoice(t, kind_label(t)) for t in object_types]
 
     def validate_date_to(self, field):
         """The period ends on or after the day it starts."""

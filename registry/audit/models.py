@@ -1,5 +1,5 @@
 """The audit event model: append-only, and sealed into a hash chain after it is committed."""
-from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import JOIN, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from registry.auth.models import User
 from registry.db import BaseModel
@@ -35,6 +35,11 @@ class AuditEvent(BaseModel):
 
     class Meta:
         indexes = ((("object_type", "object_id"), False),)
+
+    @classmethod
+    def with_actors(cls):
+        """The events with their accounts' names read in the same query, to show who acted by name."""
+        return cls.select(cls, User.id, User.full_name, User.username).join(User, JOIN.LEFT_OUTER)
 
     def save(self, *args, **kwargs):
         """Insert only, and unsealed: an event once written is never updated."""

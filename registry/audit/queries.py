@@ -5,11 +5,12 @@ two look-ups this read side needs (ids_with_code, codes_by_id), so registry.audi
 Nothing outside registry.audit imports it.
 """
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import timezone
 
 from peewee import chunked, fn
 
 from registry.audit.models import AuditEvent
+from registry.timeutil import utc_bounds
 
 
 def actions_present():
@@ -45,13 +46,13 @@ def _record_matches(record, ids_with_code):
 
 
 def search_events(user="", action="", object_type="", record="", date_from=None, date_to=None,
-                  ids_with_code=_no_participants):
+                  ids_with_code=_no_participants, zone=timezone.utc):
     """The events matching the filters, newest first: a query, to paginate or to stream.
 
     `record` matches a participant's events too when `ids_with_code(code)` gives their ids as text.
 
     `action` ending with a dot ("beneficiary.") matches every action of that family; the dates are
-    UTC days, both included.
+    days in `zone` (the office's), both included, turned into UTC bounds for the stored times.
     """
     query = AuditEvent.select()
     if user:
@@ -63,10 +64,11 @@ def search_events(user="", action="", object_type="", record="", date_from=None,
         query = query.where(AuditEvent.object_type == object_type)
     if record:
         query = query.where(_record_matches(record, ids_with_code))
-    if date_from:
-        query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min))
-    if date_to and date_to < date.max:
-        query = query.where(AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min))
+    start, end = utc_bounds(date_from, date_to, zone)
+    if start:
+        query = query.where(AuditEvent.at >= start)
+    if end:
+        query = query.where(AuditEvent.at < end)
     return query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
 
 

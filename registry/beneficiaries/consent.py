@@ -137,7 +137,7 @@ def _apply(beneficiary, current, after, user, action):
 
 def consent_history(beneficiary):
     """[(event, {field: [old, new]})] of the changes to a person's consent, newest first, edits included."""
-    events = (AuditEvent.select()
+    events = (AuditEvent.with_actors()
               .where((AuditEvent.object_type == "beneficiary") & (AuditEvent.object_id == str(beneficiary.id))
                      & AuditEvent.action.in_((GIVEN, WITHDRAWN, "beneficiary.update")))
               .order_by(AuditEvent.id.desc()))

@@ -12,7 +12,7 @@ CHANGE_ACTIONS = ("beneficiary.create", "beneficiary.update", "beneficiary.archi
 
 def profile_history(beneficiary):
     """The changes to a record, newest first, with their details decoded."""
-    events = (AuditEvent.select()
+    events = (AuditEvent.with_actors()
               .where((AuditEvent.object_type == "beneficiary") & (AuditEvent.object_id == str(beneficiary.id))
                      & AuditEvent.action.in_(CHANGE_ACTIONS))
               .order_by(AuditEvent.id.desc()))

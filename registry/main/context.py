@@ -1,11 +1,12 @@
 """Helpers every template can call: navigation by role, labels, the current language."""
-from flask import g
+from flask import current_app, g
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from registry.auth.models import ADMIN, MANAGER, OFFICER, ROLES, TRAINER
 from registry.reference.models import Province
+from registry.timeutil import office_zone, utcnow, zone_label
 from registry.users.forms import ROLE_LABELS
 
 # (endpoint, label, roles allowed): later features add their entries here.
@@ -53,7 +54,12 @@ def current_locale():
     return str(get_locale() or "en")
 
 
+def office_zone_label():
+    """The office's time zone, in which every time on the pages is shown: "Asia/Phnom_Penh (UTC+07:00)"."""
+    return zone_label(office_zone(current_app.config["OFFICE_TIMEZONE"]), utcnow())
+
+
 def init_app(app):
     """Make the helpers available in templates."""
     app.jinja_env.globals.update(nav_items=nav_items, role_label=role_label, scope_label=scope_label,
-                                 current_locale=current_locale)
+                                 current_locale=current_locale, office_zone_label=office_zone_label)

@@ -41,6 +41,6 @@ def home():
         context["follow_ups_due"] = kept(("follow_ups_due", scope, today), _follow_ups_due)
     if current_user.role == ADMIN:
         context["user_count"] = User.select().where(User.active).count()
-        context["recent_events"] = (AuditEvent.select().order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        context["recent_events"] = (AuditEvent.with_actors().order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
                                     .limit(10))
     return render_template("main/home.html", **context)

@@ -11,6 +11,7 @@ from registry.audit import chain
 from registry.audit.models import AuditEvent
 from registry.audit.services import record_event
 from registry.db import database
+from tests.makers import START
 
 
 def page_of(client, query=""):
@@ -22,12 +23,12 @@ def page_of(client, query=""):
 
 def listed(page):
     """The actions of the events listed in the page's table, top to bottom."""
-    return re.findall(r"<code>([^<]*)</code>", page.split("<tbody>")[1])
+    return re.findall(r'<tr data-action="([^"]*)">', page)
 
 
 def count_of(page):
     """The number of matching events the page states."""
-    return int(re.search(r"(\d+) events?</p>", page).group(1))
+    return int(re.search(r"(\d+) events? ·", page).group(1))
 
 
 def workbook_rows(response):
@@ -59,18 +60,24 @@ def test_anonymous_users_are_sent_to_the_login_page(client, path):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_admin_sees_events_newest_first_with_a_readable_detail(app, client, auth):
-    add_event(app, "user.update", object_type="user", object_id="7", ip="10.1.2.3",
+def test_admin_sees_events_newest_first_as_sentences_with_a_before_after_table(app, client, auth, create_user):
+    dara = create_user("trainer", full_name="Dara Sok")
+    add_event(app, "user.update", object_type="user", object_id=str(dara.id), ip="10.1.2.3",
               detail=json.dumps({"role": ["trainer", "officer"], "language": [None, "km"]}))
     add_event(app, "cohort.schedule", object_type="cohort", object_id="3",
               detail=json.dumps({"added": ["2026-03-02", "2026-03-09"]}))
-    auth.login_as("admin", username="boss")
+    auth.login_as("admin", username="boss", full_name="Sophea Chan")
     page = page_of(client)
-    assert listed(page) == ["auth.login", "user.create", "cohort.schedule", "user.update"]
-    assert "role:</span> trainer → officer" in page
-    assert "language:</span> (empty) → km" in page
-    assert "added:</span> 2026-03-02, 2026-03-09" in page  # a list, not a change
-    assert "10.1.2.3" in page and "user 7" in page and "boss" in page
+    assert listed(page) == ["auth.login", "user.create", "cohort.schedule", "user.update", "user.create"]
+    assert "Sophea Chan signed in." in page
+    assert f'tester changed the account of <a href="/users/{dara.id}">Dara Sok</a>.' in page
+    # The change as a table: labels and coded values in words, an empty value as a dash.
+    assert re.search(r'<th scope="row">Role</th><td>Trainer</td><td>Program officer</td>', page)
+    assert re.search(r'<th scope="row">Language</th><td>—</td><td>ខ្មែរ</td>', page)
+    # A cohort that no longer exists is named by its kind and number; a list stays a list, in the details.
+    assert "tester added 2 sessions to the cohort cohort no. 3." in page
+    assert "added:</span> 2026-03-02, 2026-03-09" in page
+    assert "10.1.2.3" in page and "role:</span>" not in page
 
 
 def test_a_request_that_records_events_seals_them(client, auth):
@@ -102,7 +109,9 @@ def test_filter_by_user_and_action(app, client, auth):
     assert listed(page_of(client, "?user=DARA")) == ["beneficiary.update", "beneficiary.view"]
     assert listed(page_of(client, "?action=beneficiary.view")) == ["beneficiary.view"]
     assert listed(page_of(client, "?action=beneficiary.")) == ["beneficiary.update", "beneficiary.view"]
-    assert '<option value="beneficiary.">beneficiary.* (all)</option>' in page_of(client)
+    options = page_of(client)
+    assert '<option value="beneficiary.">Participants (all)</option>' in options
+    assert '<option value="beneficiary.view">… viewed the record of ….</option>' in options
 
 
 def test_filter_by_record_id_type_and_participant_code(app, client, auth, create_beneficiary):
@@ -124,14 +133,31 @@ def test_filter_by_record_id_type_and_participant_code(app, client, auth, create
     assert listed(page_of(client, "?object_type=enrollment")) == ["enrollment.create"]
 
 
-def test_filter_by_dates_includes_both_days(app, client, auth):
-    add_event(app, "day.before", at=datetime(2026, 2, 28, 23, 59, 59))
-    add_event(app, "first.day", at=datetime(2026, 3, 1, 0, 0, 0))
-    add_event(app, "last.day", at=datetime(2026, 3, 2, 23, 59, 59, 999999))
-    add_event(app, "day.after", at=datetime(2026, 3, 3, 0, 0, 0))
+def test_filter_by_dates_takes_days_in_the_office_time_zone(app, client, auth):
+    # Phnom Penh is UTC+7: its 1 March runs from 28 February 17:00 UTC to 1 March 17:00 UTC.
+    add_event(app, "day.before", at=datetime(2026, 2, 28, 16, 59, 59))
+    add_event(app, "first.day", at=datetime(2026, 2, 28, 17, 0, 0))
+    add_event(app, "last.day", at=datetime(2026, 3, 2, 16, 59, 59, 999999))
+    add_event(app, "day.after", at=datetime(2026, 3, 2, 17, 0, 0))
     auth.login_as("admin")
     assert listed(page_of(client, "?date_from=2026-03-01&date_to=2026-03-02")) == ["last.day", "first.day"]
     assert listed(page_of(client, "?date_to=2026-02-28")) == ["day.before"]
+    assert listed(page_of(client, "?date_from=2026-03-03&action=day.after")) == ["day.after"]
+
+
+def test_times_show_in_the_office_time_zone(app, client, auth):
+    add_event(app, "late.evening", at=datetime(2026, 3, 1, 20, 0, 0))  # 03:00 on 2 March in Phnom Penh
+    auth.login_as("admin")
+    page = page_of(client, "?action=late.evening")
+    assert '<time datetime="2026-03-01T20:00:00Z">Mar 2, 2026, 3:00:00\u202fAM</time>' in page
+    assert "Asia/Phnom_Penh (UTC+07:00)" in page
+
+
+def test_another_office_time_zone_is_a_setting(app, client, auth, monkeypatch):
+    monkeypatch.setitem(app.config, "OFFICE_TIMEZONE", "UTC")
+    add_event(app, "late.evening", at=datetime(2026, 3, 1, 20, 0, 0))
+    auth.login_as("admin")
+    assert listed(page_of(client, "?date_from=2026-03-01&date_to=2026-03-01&action=late.evening")) == ["late.evening"]
 
 
 @pytest.mark.parametrize("query, message", [
@@ -238,3 +264,34 @@ def test_the_page_runs_a_fixed_number_of_queries(app, client, auth, create_benef
     for n in range(5):
         create_beneficiary(given_name=f"P{n}")
     assert queries() == few
+
+
+def test_records_are_named_and_linked_and_actors_by_their_names(app, client, auth, create_cohort,
+                                                                 create_beneficiary, enroll):
+    cohort = create_cohort(name="Sewing Battambang", days=[START])
+    person = create_beneficiary(given_name="Chanthy")
+    enrollment = enroll(cohort, person)
+    auth.login_as("admin")
+    page = page_of(client)
+    assert f'Registrar created the cohort <a href="/cohorts/{cohort.id}">Sewing Battambang</a>.' in page
+    assert (f'Registrar created <a href="/cohorts/{cohort.id}/enrollments/{enrollment.id}">the enrollment of '
+            f'{person.code} in Sewing Battambang</a>.') in page
+    assert re.search(r'Registrar added <a href="/sessions/\d+">the session of Mar 2, 2026 of the cohort '
+                     r'Sewing Battambang</a>\.', page)
+    assert (f'Registrar registered <span class="text-nowrap"><a href="/beneficiaries/{person.code}">{person.code}</a>'
+            '</span>.') in page
+    assert re.search(r'Registrar created the program <a href="/programs/\d+">Sewing 1</a>\.', page)
+    # A new cohort's fields as a table, with the province by its name.
+    assert re.search(r'<th scope="row">Province</th><td>—</td><td>Battambang</td>', page)
+
+
+def test_the_page_in_khmer(app, client, auth, create_user):
+    dara = create_user("trainer", full_name="Dara Sok")
+    add_event(app, "user.update", object_type="user", object_id=str(dara.id),
+              at=datetime(2026, 3, 1, 20, 0), detail=json.dumps({"role": ["trainer", "officer"]}))
+    auth.login_as("admin", language="km")
+    page = page_of(client, "?action=user.update")
+    assert listed(page) == ["user.update"]
+    assert f'<a href="/users/{dara.id}">Dara Sok</a>' in page
+    assert re.search(r"<td>គ្រូបណ្តុះបណ្តាល</td><td>មន្ត្រីកម្មវិធី</td>", page)  # the roles' Khmer labels
+    assert "2 មីនា 2026" in page  # 20:00 UTC on 1 March is 2 March in Phnom Penh, in Khmer

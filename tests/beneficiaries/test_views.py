@@ -1,7 +1,7 @@
 """Participant pages over HTTP: roles, scope, audit, the register-merge flow."""
 import io
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -117,6 +117,19 @@ def test_edit_is_audited_field_by_field_and_shown_in_history(client, auth):
     assert response.location == "/beneficiaries/BR-000001"
     page = client.get("/beneficiaries/BR-000001").get_data(as_text=True)
     assert re.search(r"Village:</span> — → Kouk Khmum", page)
+
+
+def test_the_history_names_who_changed_the_record_and_when_in_the_office_time_zone(app, client, auth):
+    auth.login_as("officer", full_name="Dara Sok")
+    client.post("/beneficiaries/new", data=FORM)
+    with app.app_context():
+        person = Beneficiary.get(Beneficiary.code == "BR-000001")
+        AuditEvent.create(at=datetime(2026, 3, 1, 20, 0), user=None, username="cli:root", action="beneficiary.update",
+                          object_type="beneficiary", object_id=str(person.id), detail='{"village": [null, "Kok"]}')
+    page = client.get("/beneficiaries/BR-000001").get_data(as_text=True)
+    history = page.split("History of changes")[1]
+    assert "<td>Dara Sok</td>" in history and "<td>The command line (root)</td>" in history
+    assert "Mar 2, 2026, 3:00:00\u202fAM" in history  # 20:00 UTC on 1 March, in Phnom Penh
 
 
 def test_archive_and_restore_over_http(client, auth):

@@ -304,12 +304,17 @@ def test_admin_creates_an_account_and_finds_it_in_the_audit_log(open_journey, ap
         field("Action").select_option("user.create")
         p.get_by_role("button", name=tr("Filter"), exact=True).click()
         expect(p).to_have_url(re.compile(r"[?&]user=sophea&action=user\.create"))
-        expect(p.get_by_text(j.ntr("%(num)d event", "%(num)d events", 1), exact=True)).to_be_visible()
-        event = p.get_by_role("row").filter(has=p.get_by_role("link", name="user.create", exact=True))
+        expect(p.get_by_role("main")).to_contain_text(j.ntr("%(num)d event", "%(num)d events", 1))
+        event = p.locator('tr[data-action="user.create"]')
         expect(event).to_have_count(1)
-        for text in ("sophea", f"user {created.id}", f"full_name: {NEW_NAME}", "role: trainer",
-                     f"language: {lang}", "provinces: all"):
-            expect(event).to_contain_text(text)
+        # A sentence with both people by name, and the new account's values in a table, in the page's language.
+        expect(event).to_contain_text(tr("%(actor)s created the account of %(subject)s.", actor="Sophea Lim",
+                                         subject=NEW_NAME))
+        expect(event.get_by_role("link", name=NEW_NAME, exact=True)).to_have_attribute("href", f"/users/{created.id}")
+        for label, value in (("Full name", NEW_NAME), ("Role", tr("Trainer")), ("Provinces", tr("All provinces")),
+                             ("Language", app.config["LANGUAGES"][lang])):
+            expect(event.get_by_role("row").filter(has=p.get_by_role("rowheader", name=tr(label), exact=True))
+                   ).to_contain_text(value)
         j.shot("admin-audit")
 
         # The new trainer's first sign-in: their own password first, whatever page they ask for.

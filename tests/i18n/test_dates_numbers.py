@@ -1,7 +1,8 @@
 """Dates and numbers read in the user's language: through Babel (flask-babel's format_date and filters),
 never strftime or str(), which would show English month names and a fixed order to a Khmer reader."""
 import re
-from datetime import date
+from datetime import date, timezone
+from zoneinfo import ZoneInfo
 from decimal import Decimal
 from pathlib import Path
 
@@ -53,7 +54,10 @@ def test_times_of_the_user_list_are_in_khmer(app, client, auth):
     page = client.get("/users/").get_data(as_text=True)
     with app.app_context():
         last_login = User.get_by_id(admin.id).last_login_at
-    assert format_datetime(last_login, "medium", locale="km") in page
+    # Shown in the office's time zone (Asia/Phnom_Penh by default), as every time on the pages.
+    shown = format_datetime(last_login.replace(tzinfo=timezone.utc), "medium", tzinfo=ZoneInfo("Asia/Phnom_Penh"),
+                            locale="km")
+    assert shown in page
 
 
 def test_exchange_rates_show_the_month_and_the_number_in_khmer(app, client, auth):

@@ -15,7 +15,10 @@ from exports.indicator_report import DATA_HEADER, DEFAULT_LABELS
 KHMER = Path(__file__).resolve().parents[2] / "registry" / "translations" / "km" / "LC_MESSAGES" / "messages.po"
 # Kept in English on purpose: the indicator report's machine-readable "data" sheet, read by pivots and
 # scripts. (The import template's drop-downs are in the user's language: the import reads either.)
-ENGLISH_ON_PURPOSE = {"data", *DATA_HEADER}
+# The record kinds of the audit log's export and the data sheet's breakdowns are codes too ("program", "cohort"),
+# though the audit page says them in words: the same words are messages of the catalog.
+MACHINE_CODES = {"cohort", "enrollment", "program", "session", "participant", "account", "indicator", "follow-up"}
+ENGLISH_ON_PURPOSE = {"data", *DATA_HEADER, *MACHINE_CODES}
 # The import template's Instructions sheet is bilingual: the user's language in column A, the other in B.
 BILINGUAL_COLUMNS = {"import template": 2}
 EXPORTS = {
