@@ -59,6 +59,7 @@ from registry import create_app
 from registry.auth.models import User
 from registry.beneficiaries.duplicates import find_duplicates
 from registry.beneficiaries.models import Beneficiary
+from registry.beneficiaries.phones import phone_key
 from registry.db import database, is_postgres, migrate
 from registry.outcomes.models import FollowUp
 from registry.programs.attendance import is_open_on
@@ -81,6 +82,8 @@ PROBE_FIELDS = ("family_name", "given_name", "family_name_km", "given_name_km", 
 # The targets, on a 2-core machine at N=100,000 (docs/performance.md): (what, met?).
 TARGETS = {
     "list": ("p95 < 100 ms", lambda f: f["p95"] < 100),
+    "list_typo": ("p95 < 100 ms", lambda f: f["p95"] < 100),
+    "list_phone": ("p95 < 100 ms", lambda f: f["p95"] < 100),
     "profile": ("p95 < 100 ms", lambda f: f["p95"] < 100),
     "duplicates": ("p95 < 150 ms", lambda f: f["p95"] < 150),
     "save": ("p95 < 100 ms", lambda f: f["p95"] < 100),
@@ -253,6 +256,18 @@ def search_term(person, turn):
     return latin or khmer
 
 
+def typo_term(person):
+    """The person's Latin name with a letter of the given name left out ("Sok Chanthy" as "Sok Chathy")."""
+    given = person["given_name"]
+    middle = len(given) // 2
+    return " ".join(p for p in (person["family_name"], given[:middle] + given[middle + 1:]) if p)
+
+
+def phone_term(person):
+    """Six digits from the middle of the person's phone, as someone reads part of it out ("345678")."""
+    return phone_key(person["phone"])[-7:-1]
+
+
 def sample_people(rng, count):
     """About count active participants drawn at random (ids are dense), with the fields the probes need."""
     top = Beneficiary.select(fn.MAX(Beneficiary.id)).scalar()
@@ -291,6 +306,8 @@ def plan(rng, count):
                                                    & ~TrainingSession.cancelled).count()
     return {
         "searches": ["/beneficiaries/?" + urlencode({"q": search_term(p, turn)}) for turn, p in enumerate(people)],
+        "typos": ["/beneficiaries/?" + urlencode({"q": typo_term(p)}) for p in people if len(p["given_name"]) >= 5],
+        "phones": ["/beneficiaries/?" + urlencode({"q": phone_term(p)}) for p in people if p["phone"]],
         "profiles": [f"/beneficiaries/{p['code']}" for p in people], "people": people,
         "session": session.id, "cohort": session.cohort_id, "ids": ids, "trainer": trainer,
         "grid": (Enrollment.select().where(Enrollment.cohort == session.cohort_id).count(), grid_sessions),
@@ -323,6 +340,8 @@ def time_pages(app, targets, args):
     save = lambda turn: post_marks(trainer, targets["session"], targets["ids"], turn)  # noqa: E731
     actions = {
         "list": (page(officer, targets["searches"]), args.requests),
+        "list_typo": (page(officer, targets["typos"]), args.requests),
+        "list_phone": (page(officer, targets["phones"]), args.requests),
         "profile": (page(officer, targets["profiles"]), args.requests),
         "save": (save, args.requests),
         "grid": (page(trainer, [f"/cohorts/{targets['cohort']}/grid"]), args.requests),
@@ -413,6 +432,8 @@ def measure(url, n, args):
 
 PAGES = {
     "list": "Participant list, name search (`GET /beneficiaries/?q=`), officer",
+    "list_typo": "Participant list, name search with a letter missing (`?q=Sok Chathy`), officer",
+    "list_phone": "Participant list, six digits of a phone (`?q=345678`), officer",
     "profile": "Profile (`GET /beneficiaries/<code>`), officer",
     "duplicates": "Duplicate check (`find_duplicates`, no HTTP): {copies} perturbed copies + {new} new people",
     "save": "Save a 40-person session (`POST /sessions/<id>`), trainer",

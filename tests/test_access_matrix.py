@@ -29,6 +29,7 @@ EXPECTED = {
     "GET /beneficiaries/import/<int:job_id>/state":                              "302 404 404 404 403 403 403",
     "GET /beneficiaries/import/template.xlsx":                                   "302 200 200 200 403 403 403",
     "GET /beneficiaries/new":                                                    "302 200 200 200 403 403 403",
+    "GET /beneficiaries/search":                                                 "302 200 200 200 403 403 403",
     "GET /cohorts/":                                                             "302 200 200 200 200 200 403",
     "GET /cohorts/<int:cohort_id>":                                              "302 200 200 404 200 403 403",
     "GET /cohorts/<int:cohort_id>/edit":                                         "302 200 200 404 403 403 403",

@@ -31,7 +31,8 @@ def queries_for(client, url):
     return len(calls)
 
 
-@pytest.mark.parametrize("url", ["/beneficiaries/", "/cohorts/", "/users/"])
+@pytest.mark.parametrize("url", ["/beneficiaries/", "/beneficiaries/?q=P1", "/beneficiaries/search?q=P1",
+                                 "/beneficiaries/search?q=Pi", "/beneficiaries/?q=012345", "/cohorts/", "/users/"])
 def test_list_pages_do_not_run_a_query_per_row(client, auth, create_beneficiary, create_cohort,
                                                create_user, url):
     auth.login_as("admin")

@@ -8,6 +8,7 @@ from peewee import SQL, NodeList
 
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.names import block_keys, khmer_key, latin_key, name_match, phonetic_key
+from registry.beneficiaries.phones import phone_key
 
 REASONS = {
     "id_number": _l("same ID number"),
@@ -51,6 +52,7 @@ def search_keys(data):
         "id_number_key": number[:ID_NUMBER_KEY_LENGTH],  # upper() may lengthen it ("ß" → "SS")
         "match_birth_year": born.year if born else data.get("birth_year"),
         "name_blocks": name_blocks(data),
+        "phone_key": phone_key(data.get("phone")),
     }
 
 

@@ -67,6 +67,9 @@ class Beneficiary(BaseModel):
     phonetic_key = CharField(max_length=200, default="", index=True)
     khmer_key = CharField(max_length=200, default="", index=True)
     id_number_key = CharField(max_length=40, default="", index=True)
+    # The phone's digits as dialled at home (phones.phone_key): any six of them in a row find the person,
+    # through a trigram index (migration 0024).
+    phone_key = CharField(max_length=20, default="")
     match_birth_year = IntegerField(null=True, index=True)  # the birth year, exact or estimated
     # The block keys of the names (names.block_keys), " sabc kxx sdef ": the duplicate check compares
     # only records that share one, with LIKE '% sabc %'.

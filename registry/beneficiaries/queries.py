@@ -7,9 +7,9 @@ from peewee import JOIN, Table, fn
 from registry.beneficiaries import ages
 from registry.beneficiaries.duplicates import ID_NUMBER_KEY_LENGTH
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.name_search import newest_first, search_condition
+from registry.beneficiaries.name_search import best_first, search_condition
 from registry.beneficiaries.names import clean_name
-from registry.beneficiaries.phones import normalize_phone
+from registry.beneficiaries.phones import normalize_phone, phone_part
 from registry.db import database, is_postgres
 from registry.reference.models import Province
 from registry.sql import survivor
@@ -59,8 +59,8 @@ def survivor_redirect(beneficiary):
     return None
 
 
-def _text_condition(text):
-    """Match the search box against code, phone, ID number and names in either script."""
+def _exact_conditions(text):
+    """The conditions that look the search box up as a code, a whole phone number or an ID number."""
     exact = [Beneficiary.code == text.upper()]
     try:
         phone = normalize_phone(text)
@@ -71,7 +71,7 @@ def _text_condition(text):
     number = "".join(ch for ch in text if ch.isalnum()).upper()[:ID_NUMBER_KEY_LENGTH]
     if number:
         exact.append(Beneficiary.id_number_key == number)
-    return search_condition(exact, text)
+    return exact
 
 
 def _age_band_condition(band, today):
@@ -162,11 +162,8 @@ def joined_programs(names):
 
 def search(text="", province=None, category=None, sex=None, age_band=None, status=None, program=None,
            today=None):
-    """Participants in scope matching the search box and filters, newest first (a query)."""
+    """Participants in scope matching the search box and filters, best match first, then newest (a query)."""
     query = in_scope()
-    text = clean_name(text)
-    if text:
-        query = query.where(_text_condition(text))
     if province:
         query = query.where(Beneficiary.province == province)
     if category:
@@ -181,4 +178,8 @@ def search(text="", province=None, category=None, sex=None, age_band=None, statu
         query = query.where(Beneficiary.date_of_birth.is_null() & Beneficiary.birth_year.is_null())
     elif age_band in AGE_BAND_LIMITS:
         query = query.where(_age_band_condition(age_band, today or date.today()))
-    return newest_first(query, text)
+    text = clean_name(text)
+    if not text:
+        return query.order_by(Beneficiary.id.desc())
+    exact, phone = _exact_conditions(text), phone_part(text)
+    return best_first(query.where(search_condition(exact, text, phone)), exact, text, phone)

@@ -29,15 +29,28 @@ bp = guard_blueprint(Blueprint("beneficiaries", __name__, url_prefix="/beneficia
 @bp.get("/")
 def index():
     """The participant list with one search box and filters."""
+    form, pages, people = _listed("list")
+    return render_template("beneficiaries/index.html", form=form, pages=pages, people=people,
+                           deidentified_filters=deidentified.filters_only(request.args))
+
+
+@bp.get("/search")
+def search():
+    """The list's results alone (count, rows, pages) for the same parameters: the page fetches them as one types."""
+    form, pages, people = _listed("search_as_you_type")
+    return render_template("beneficiaries/_results.html", form=form, pages=pages, people=people)
+
+
+def _listed(via):
+    """(form, pages, people): the page of participants that the search box and filters ask for, audited as shown."""
     form = SearchForm(request.args, provinces=provinces_in_scope(), programs=queries.programs())
     valid = form.validate()
     query = queries.search(**form.filters()) if valid else queries.search()
     pages = paginated(queries.with_province(query).select(*LISTED), PER_PAGE, counted=query)
     people = list(pages.get_object_list())
-    services.record_shown(people, current_user._get_current_object(), "list", page=pages.get_page(),
+    services.record_shown(people, current_user._get_current_object(), via, page=pages.get_page(),
                           filters={k: v for k, v in form.filters().items() if v} if valid else {})
-    return render_template("beneficiaries/index.html", form=form, pages=pages, people=people,
-                           deidentified_filters=deidentified.filters_only(request.args))
+    return form, pages, people
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -192,7 +192,7 @@ ROW_FIELDS = ["id", "code", "given_name", "family_name", "given_name_km", "famil
               "baseline_employment", "baseline_monthly_income", "baseline_income_currency", "consent_data_use",
               "consent_follow_up", "consent_photos", "consent_on", "consent_recorded_by", "status", "registered_on",
               "created_at", "updated_at", "created_by", "latin_key", "phonetic_key", "khmer_key", "id_number_key",
-              "match_birth_year", "name_blocks"]
+              "match_birth_year", "name_blocks", "phone_key"]
 FIELDS = [getattr(Beneficiary, name) for name in ROW_FIELDS]
 
 

@@ -49,6 +49,7 @@ AS_TRAINER = {"attendance.offline_copy": "the copy of a trainer's own sessions a
 # Query strings that make a route show what it can show (each one is fetched; "" is the bare URL).
 QUERIES = {
     "beneficiaries.index": ["", "q=Pisey"],
+    "beneficiaries.search": ["", "q=Pisey", "q=Pisei"],
     "beneficiary_merges.choose": ["", "other={Pisey twin}"],
     "enrollments.enroll": ["", "q=Pisey"],
     "signin.print_sheet": ["", "session={session_id}"],
@@ -177,6 +178,7 @@ def test_every_answer_showing_a_persons_contact_or_identity_is_audited(app, clie
     assert not unaudited, "\n".join(unaudited)
     # The walk sees what it should: these pages show phones, ID numbers or birth dates.
     assert {"beneficiaries.profile", "beneficiaries.edit", "beneficiary_merges.choose", "beneficiaries.index",
+            "beneficiaries.search",
             "api_beneficiaries.read", "api_beneficiaries.index"} <= set(shown_by), sorted(shown_by)
 
 

@@ -155,10 +155,11 @@ def test_an_archived_person_is_still_found_and_a_merged_one_is_not(app, people, 
         assert found("pisey") == ["BR-000004"] and found("pisey", status="active") == []
         merge = merge_beneficiaries(Beneficiary.get_by_id(people[0].id), Beneficiary.get_by_id(twin.id), user)
         assert index_is_consistent()
-        assert found("chanthi") == [] and found("sok") == ["BR-000001"]
+        # Chanthy is one letter from "chanthi" (search forgives it); the merged Chanthi is not listed.
+        assert found("chanthi") == ["BR-000001"] and found("sok") == ["BR-000001"]
         undo_merge(merge, user)
         assert index_is_consistent()
-    assert found("chanthi") == ["BR-000005"] and found("sok") == ["BR-000001", "BR-000005"]
+    assert found("chanthi") == ["BR-000001", "BR-000005"] and found("sok") == ["BR-000001", "BR-000005"]
 
 
 def test_the_list_page_finds_by_name_over_http(client, auth, people):

@@ -25,7 +25,7 @@ from registry.timeutil import add_months
 
 N = 400
 SEED = 7
-KEYS = ("latin_key", "phonetic_key", "khmer_key", "id_number_key", "match_birth_year", "name_blocks")
+KEYS = ("latin_key", "phonetic_key", "khmer_key", "id_number_key", "match_birth_year", "name_blocks", "phone_key")
 
 
 def _add_command(app):
@@ -82,7 +82,7 @@ def test_search_keys_codes_and_counter_are_those_of_the_services(generated):
     for person in people:
         values = {name: getattr(person, name) for name in
                   ("given_name", "family_name", "given_name_km", "family_name_km", "date_of_birth", "birth_year",
-                   "id_document_number")}
+                   "id_document_number", "phone")}
         assert {k: getattr(person, k) for k in KEYS} == search_keys(values), person.code
     codes = [p.code for p in people]
     assert len(set(codes)) == N
