@@ -38,7 +38,8 @@ test: translations
 # and the phone pages' (the cohort page at 1280 and 360 px, a trainer's home at 360 px; none in a plain run).
 screenshots: translations
 	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py \
-		tests/browser/test_audit_log.py tests/browser/test_search_as_you_type.py tests/browser/test_phone_pages.py \
+		tests/browser/test_audit_log.py tests/browser/test_search_as_you_type.py tests/browser/test_form_errors.py \
+		tests/browser/test_phone_pages.py \
 		-q -p no:cacheprovider
 
 # The national-scale benchmark (bench/national.py): N=10,000 and 100,000 on SQLite and on PostgreSQL (a server

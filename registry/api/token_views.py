@@ -3,12 +3,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from registry.api.tokens import ApiToken, TokenError, create_token, revoke_token
-from registry.web.forms import ConfirmForm
+from registry.web.forms import ConfirmForm, FlaskForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/account/tokens")
 

@@ -2,12 +2,12 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from registry.audit.sentences import action_label, family_label, kind_label
+from registry.web.forms import FlaskForm
 
 BAD_DATE = _l("Enter the date as YYYY-MM-DD, for example 2026-03-31.")
 # PostgreSQL refuses NUL in a query parameter outright (a 500), and no username or code holds one.

@@ -1,11 +1,11 @@
 """Sign-in and own-account forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from registry.auth.passwords import password_problem
+from registry.web.forms import FlaskForm
 
 LANGUAGE_CHOICES = [SelectChoice("en", "English", {"lang": "en"}), SelectChoice("km", "ខ្មែរ", {"lang": "km"})]
 

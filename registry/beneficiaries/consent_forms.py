@@ -6,12 +6,12 @@ record (not before registration, not before the withdrawal...) are the services'
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from registry.beneficiaries.consent import REASON_MAX, SCOPES
 from registry.beneficiaries.forms import no_control_characters
+from registry.web.forms import FlaskForm
 
 
 class ConsentForm(FlaskForm):

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.fields.core import UnboundField
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from registry.beneficiaries import choices
 from registry.beneficiaries.names import clean_name
 from registry.beneficiaries.phones import normalize_phone
+from registry.web.forms import FlaskForm
 
 YES_NO = {"yes": True, "no": False}
 OLDEST_AGE = 100
@@ -183,6 +183,18 @@ class BeneficiaryForm(FlaskForm):
                         regular_migration=None)
         data["registered_on"] = data["registered_on"] or date.today()
         return data
+
+
+def new_record_defaults(user):
+    """What a new registration starts with: consent recorded today, and the user's province when they cover one.
+
+    Only the page's empty form takes them: the import and the API never fill in a value nobody gave.
+    """
+    defaults = {"consent_on": date.today()}
+    codes = user.province_codes()
+    if codes is not None and len(codes) == 1:
+        defaults["province"] = next(iter(codes))
+    return defaults
 
 
 def _check_birth_year(year, born=None):

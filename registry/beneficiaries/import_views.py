@@ -7,7 +7,6 @@ from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, rend
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from playhouse.flask_utils import get_object_or_404
 from wtforms import BooleanField
@@ -22,7 +21,7 @@ from registry.beneficiaries.import_template import template_parts
 from registry.beneficiaries.models import ImportJob
 from registry.beneficiaries.services import record_shown
 from registry.beneficiaries.upload_errors import upload_message
-from registry.web.forms import ConfirmForm
+from registry.web.forms import ConfirmForm, FlaskForm
 
 SHOWN_ROWS = 500  # rows of problems, duplicates and corrections a page lists; the counts say how many in all
 bp = guard_blueprint(Blueprint("beneficiary_imports", __name__, url_prefix="/beneficiaries/import"), ADMIN, OFFICER)

@@ -1,10 +1,11 @@
 """The search box and filters of the participant list."""
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from registry.beneficiaries import choices
+from registry.web.forms import Form
 
 
 def _options(mapping, blank):

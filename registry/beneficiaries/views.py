@@ -7,7 +7,7 @@ from werkzeug.datastructures import MultiDict
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries import deidentified, display, queries, services
-from registry.beneficiaries.forms import BeneficiaryForm, form_values
+from registry.beneficiaries.forms import BeneficiaryForm, form_values, new_record_defaults
 from registry.beneficiaries.history import profile_history
 from registry.beneficiaries.models import Beneficiary
 from registry.beneficiaries.profile_sections import profile_sections
@@ -56,7 +56,8 @@ def _listed(via):
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     """Register a participant, showing likely duplicates before saving."""
-    form = BeneficiaryForm(provinces=provinces_in_scope())
+    form = BeneficiaryForm(provinces=provinces_in_scope(), data=new_record_defaults(current_user)
+                           if request.method == "GET" else None)
     matches = []
     if form.validate_on_submit():
         try:

@@ -20,7 +20,8 @@ bp = Blueprint("shell", __name__)
 THEME_COLOUR = "#0d6efd"  # Bootstrap's primary: the navbar's blue (bg-primary)
 # Under the app's static folder: the files every page loads, and the icons.
 STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-page.js",
-                "js/offline-attendance.js", "favicon.svg", "icons/icon-192.png", "icons/icon-512.png", "icons/icon-maskable-512.png")
+                "js/offline-attendance.js", "js/form-errors.js", "favicon.svg", "icons/icon-192.png",
+                "icons/icon-512.png", "icons/icon-maskable-512.png")
 BOOTSTRAP_SHELL = ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")
 ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
          ("icons/icon-maskable-512.png", "512x512", "maskable"))

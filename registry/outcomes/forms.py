@@ -2,7 +2,6 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -10,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from registry.beneficiaries import choices
 from registry.beneficiaries.forms import no_control_characters, rounded_to
 from registry.outcomes.models import EMPLOYED, WINDOWS
+from registry.web.forms import FlaskForm
 
 METHODS = {"phone": _l("Phone call"), "visit": _l("Visit"), "other": _l("Other")}
 YES_NO = {"yes": True, "no": False}

@@ -4,7 +4,6 @@ from datetime import date
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from registry.auth.guard import guard_blueprint, roles_required
 from registry.auth.models import ADMIN, OFFICER, TRAINER
@@ -15,6 +14,7 @@ from registry.programs.cover import OutsideCover
 from registry.programs.models import MARKS
 from registry.programs.offline_bundle import offline_bundle
 from registry.programs.services import TrainingError
+from registry.web.forms import FlaskForm
 
 bp = guard_blueprint(Blueprint("attendance", __name__, url_prefix="/sessions"), ADMIN, OFFICER, TRAINER)
 

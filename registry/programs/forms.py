@@ -3,7 +3,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, IntegerField, SelectField, SelectMultipleField,
                      StringField, SubmitField, TextAreaField, widgets)
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +12,7 @@ from registry.auth.models import TRAINER, User
 from registry.beneficiaries.forms import no_control_characters, rounded_to
 from registry.programs.choices import STATUS_LABELS, WEEKDAYS
 from registry.programs.models import Program
+from registry.web.forms import FlaskForm
 
 
 

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from exports import XLSX_MIMETYPE
@@ -18,6 +17,7 @@ from registry.beneficiaries.upload_errors import upload_message
 from registry.programs import signin, signin_reading
 from registry.programs.access import get_cohort_or_404, get_session_or_404
 from registry.programs.services import TrainingError
+from registry.web.forms import FlaskForm
 from registry.web.routing import record_id
 
 bp = guard_blueprint(Blueprint("signin", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
@@ -88,8 +88,6 @@ def upload(cohort_id):
         if message is None and not errors:
             _flash_count(count)
             return redirect(url_for("signin.upload", cohort_id=cohort.id))
-    elif form.errors:
-        message = " ".join(str(error) for messages in form.errors.values() for error in messages)
     return render_template("programs/signin_upload.html", cohort=cohort, form=form, errors=errors, message=message,
                            legend=signin.mark_legend())
 

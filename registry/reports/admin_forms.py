@@ -2,7 +2,6 @@
 from babel.dates import get_month_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
@@ -11,6 +10,7 @@ from registry.beneficiaries.forms import no_control_characters
 from registry.programs.forms import CheckboxList
 from registry.reports import admin_services as services
 from registry.reports.computations import COMPUTATIONS, DIMENSIONS
+from registry.web.forms import FlaskForm
 
 COMPUTATION_LABELS = {
     "enrolled": _l("People newly enrolled in training"),

@@ -1,6 +1,5 @@
 """Account administration forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, widgets
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp, ValidationError
@@ -8,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Regexp, ValidationError
 from registry.auth.forms import LANGUAGE_CHOICES, NewPasswordMixin
 from registry.auth.models import ROLES
 from registry.reference.models import Province
+from registry.web.forms import FlaskForm
 
 ROLE_LABELS = {"admin": _l("Admin"), "officer": _l("Program officer"), "trainer": _l("Trainer"),
                "manager": _l("Manager (M&E)")}
@@ -24,7 +24,9 @@ class UserForm(FlaskForm):
     """An account's name, role, language and province scope."""
 
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
+    # No role is chosen for the admin: least privilege by default, an account gets the role someone picked.
+    role = SelectField(_l("Role"), choices=[SelectChoice("", _l("Choose a role"))] + [
+        SelectChoice(r, ROLE_LABELS[r]) for r in ROLES], validators=[DataRequired(message=_l("Choose a role."))])
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
     all_provinces = BooleanField(_l("All provinces"), description=_l(
         "When this is ticked, the account sees every province, and the list below is ignored."))

@@ -88,3 +88,14 @@ def test_admin_resets_a_password(client, auth, create_user):
 def test_unknown_account_is_404(client, auth):
     auth.login_as("admin")
     assert client.get("/users/9999").status_code == 404
+
+
+def test_a_new_account_has_no_role_until_the_admin_chooses_one(client, auth):
+    auth.login_as("admin")
+    page = client.get("/users/new").get_data(as_text=True)
+    role = page[page.index('<select class="form-select" id="role"'):].split("</select>")[0]
+    assert "selected" not in role and '<option value="">Choose a role</option>' in role
+    response = client.post("/users/new", data={"username": "sokha", "full_name": "Sokha Chea", "language": "en",
+                                               "new_password": "a long enough password", "all_provinces": "y"})
+    assert response.status_code == 200 and "Choose a role." in response.get_data(as_text=True)
+    assert not User.select().where(User.username == "sokha").exists()
