@@ -96,3 +96,24 @@ def test_the_login_page_erases_the_offline_store_only_after_a_sign_out(client, a
 def test_the_icons_in_static_are_the_ones_the_manifest_lists():
     assert {src for src, _size, _purpose in ICONS} == {
         f"icons/{p.name}" for p in (FILES / "icons").glob("*.png")}
+
+
+def test_the_worker_loads_the_store_and_the_sender_from_the_shell_it_keeps(client):
+    source = client.get("/sw.js").get_data(as_text=True)
+    scripts = json.loads(re.search(r"importScripts\.apply\(self, (\[.*?\])\);", source).group(1))
+    _cache, shell, _offline = _worker_constants(client)
+    assert scripts == ["/static/js/offline-store.js", "/static/js/offline-send.js"]
+    assert set(scripts) <= set(shell)
+    assert 'addEventListener("sync"' in source
+
+
+def test_the_offline_page_holds_the_attendance_words_in_every_language(app, client):
+    from flask_babel import force_locale, gettext
+
+    page = client.get("/offline").get_data(as_text=True)
+    for lang in app.config["LANGUAGES"]:
+        with app.test_request_context(), force_locale(lang):
+            save, waiting = gettext("Save"), gettext("waiting")
+        words = re.search(rf'<div data-offline-words lang="{lang}"[^>]*>', page, re.S).group(0)
+        assert f'data-save="{save}"' in words and f'data-waiting="{waiting}"' in words, lang
+    assert page.count("data-signed-out") == len(app.config["LANGUAGES"])

@@ -7,11 +7,11 @@ loaders check it so that a user never sees a record outside their provinces.
 """
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import abort, current_app, jsonify, request
 from flask_login import current_user
 
 from registry.extensions import login_manager
-from registry.web.errors import is_api_request
+from registry.web.errors import is_api_request, wants_json
 
 
 def public(view):
@@ -30,10 +30,13 @@ def _view_is_public():
 
 
 def require_login():
-    """App-wide before_request: anonymous users go to the login page (401 from the API: no token)."""
+    """App-wide before_request: anonymous users go to the login page (401 from the API: no token; 401 in JSON
+    for a page's script asking for JSON, with the session left as it was)."""
     if not current_user.is_authenticated and not _view_is_public():
         if is_api_request():
             abort(401)
+        if wants_json():
+            return jsonify({"error": str(login_manager.login_message)}), 401
         return login_manager.unauthorized()
     return None
 

@@ -18,9 +18,11 @@ from registry.auth.guard import public
 bp = Blueprint("shell", __name__)
 
 THEME_COLOUR = "#0d6efd"  # Bootstrap's primary: the navbar's blue (bg-primary)
+# The worker loads these itself, to send the queue on a Background Sync.
+WORKER_SCRIPTS = ("js/offline-store.js", "js/offline-send.js")
 # Under the app's static folder: the files every page loads, and the icons.
-STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-page.js",
-                "js/offline-attendance.js", "js/form-errors.js", "favicon.svg", "icons/icon-192.png",
+STATIC_SHELL = ("css/registry.css", "js/app-shell.js", "js/offline-store.js", "js/offline-send.js",
+                "js/offline-page.js", "js/offline-attendance.js", "js/form-errors.js", "favicon.svg", "icons/icon-192.png",
                 "icons/icon-512.png", "icons/icon-maskable-512.png")
 BOOTSTRAP_SHELL = ("css/bootstrap.min.css", "umd/popper.min.js", "js/bootstrap.min.js")
 ICONS = (("icons/icon-192.png", "192x192", "any"), ("icons/icon-512.png", "512x512", "any"),
@@ -83,7 +85,8 @@ def manifest():
 def service_worker():
     """The service worker, at the root so that its scope covers every page."""
     body = render_template("shell/sw.js", version=shell_version(), shell=shell_urls(),
-                           offline=url_for("shell.offline"))
+                           offline=url_for("shell.offline"),
+                           scripts=[url_for("static", filename=name) for name in WORKER_SCRIPTS])
     return body, 200, {"Content-Type": "text/javascript; charset=utf-8"}
 
 
@@ -94,7 +97,7 @@ def offline():
     first = str(get_locale() or "en")
     languages = [first] + [code for code in current_app.config["LANGUAGES"] if code != first]
     return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages],
-                           attendance=_offline_attendance_texts())
+                           attendance=[_offline_attendance_texts(code) for code in languages])
 
 
 def _offline_texts(language):
@@ -103,15 +106,20 @@ def _offline_texts(language):
         return {"lang": language, "heading": gettext("No connection"),
                 "body": gettext("This page cannot open: the phone has no connection to the registry. "
                                 "Pages with people's details are never kept on the phone."),
-                "retry": gettext("Try again")}
+                "retry": gettext("Try again"),
+                "signed_out": gettext("You are signed out on this phone: the work and the sessions it kept are "
+                                      "erased. The registry ends your session when the connection returns.")}
 
 
-def _offline_attendance_texts():
-    """The words of attendance taken offline, in the page's language: offline-attendance.js builds the form."""
+def _offline_attendance_texts(language):
+    """The words of attendance taken offline in one language: offline-attendance.js builds the form in the
+    language the user last chose, which may not be the one the worker installed the page in."""
     from registry.programs.display import mark_label
     from registry.programs.models import MARKS
 
-    return {"heading": gettext("Take attendance offline"), "take": gettext("Take attendance offline"),
+    with force_locale(language):
+        return {
+            "lang": language, "heading": gettext("Take attendance offline"), "take": gettext("Take attendance offline"),
             "none": gettext("No sessions are kept on this phone. Open the home page while online to keep "
                             "your sessions of the next 14 days."),
             "save": gettext("Save"), "all_present": gettext("Mark all present"),
@@ -119,4 +127,5 @@ def _offline_attendance_texts():
                             "and you open a page of the registry."),
             "nothing": gettext("No mark was taken: nothing to save."),
             "future": gettext("This session has not taken place yet: attendance can be taken on the day."),
+            "waiting": gettext("waiting"),
             "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}

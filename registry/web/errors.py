@@ -31,6 +31,15 @@ def is_api_request(req=None):
     return (req or request).path.startswith(API_PREFIX)
 
 
+def wants_json(req=None):
+    """Whether an error should be answered in JSON: the API's, or a page's script that asks for JSON only (the
+    offline sync). Such an answer renders no page, so it never writes the session cookie: a page's script must not
+    replace the session of a sign-in form open in another tab (its CSRF token would no longer match)."""
+    req = req or request
+    return is_api_request(req) or req.accept_mimetypes.best_match(["text/html", "application/json"]) == \
+        "application/json"
+
+
 class ApiError(Exception):
     """An answer other than success: 400 malformed, 403, 404, 409 conflict, 422 invalid."""
 
@@ -61,7 +70,7 @@ def error_answer(code):
 
 
 def _render(code, title, text):
-    if is_api_request():  # API clients read JSON, never a page
+    if wants_json():  # API clients and scripts read JSON, never a page
         headers = {"WWW-Authenticate": "Bearer"} if code == 401 else {}
         return jsonify({"error": str(text)}), code, headers
     return render_template("errors/error.html", code=code, title=title, text=text), code

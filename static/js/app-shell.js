@@ -7,6 +7,7 @@
   var store = window.offlineStore;
   var badge = document.getElementById("offline-badge");
   var SIGN_OUT_WAIT_MS = 3000;  // never keep someone from signing out because the browser is slow
+  var SIGNING_OUT = "registry-signing-out";  // a sign-out the server has not seen yet (tapped offline)
 
   try {  // the offline page, kept from whenever the worker installed, shows this language first
     window.localStorage.setItem("registry-language", document.documentElement.lang);
@@ -38,10 +39,42 @@
     }
   }
 
+  function signingOut(userId) {
+    try {
+      if (userId) {
+        window.localStorage.setItem(SIGNING_OUT, userId);
+        return true;
+      }
+      var who = window.localStorage.getItem(SIGNING_OUT);
+      window.localStorage.removeItem(SIGNING_OUT);
+      return who;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  var signOut = document.querySelector("form[data-sign-out]");
+  var unfinished = signingOut();
+  if (body.dataset.userId && unfinished === body.dataset.userId && signOut) {
+    // This user tapped "Sign out" with no connection: the phone was erased then; the server ends the session now.
+    signOut.dataset.erased = "1";
+    signOut.submit();
+    return;
+  }
   if (body.dataset.userId) {
     store.claim(body.dataset.userId).then(function (result) {
       warnErased(result.erased);
       showCount();
+      // The service worker sends the queue on a Background Sync with the token of this user's latest page.
+      return store.keep("csrf", csrfToken());
+    }).catch(function () { /* the page still works; only this token is not kept */ }).then(function () {
+      // A script loaded after this point (a slow download) finds the flag instead of having missed the event.
+      store.ready = true;
       document.dispatchEvent(new CustomEvent("offline-store:ready"));
     });
     document.addEventListener("offline-store:change", showCount);
@@ -55,6 +88,7 @@
         return;
       }
       event.preventDefault();
+      signingOut(body.dataset.userId);  // the login page that follows forgets it; the offline page does not
       var timeout = new Promise(function (resolve) { setTimeout(resolve, SIGN_OUT_WAIT_MS); });
       Promise.race([store.eraseAll(), timeout]).catch(function () {}).then(function () {
         form.dataset.erased = "1";

@@ -9,7 +9,8 @@
 (function () {
   "use strict";
   var store = window.offlineStore;
-  if (!store || !window.indexedDB) {
+  var offlineSend = window.offlineSend;
+  if (!store || !offlineSend || !window.indexedDB) {
     return;
   }
   var KIND = "attendance";
@@ -75,68 +76,83 @@
     return meta ? meta.content : "";
   }
 
-  function showAnswer(item, answer, error) {
-    var box = document.getElementById("offline-sync-results");
-    if (!box) {
+  function resultsBox() {
+    return document.getElementById("offline-sync-results");
+  }
+
+  // What the server did with a sent session: applied, kept out and refused, each mark with its reason.
+  function showSent(result) {
+    var box = resultsBox();
+    if (!box || result.kind !== KIND) {
       return;
     }
-    var words = box.dataset;
-    var payload = item.payload;
-    var alert = element("div", "alert " + (error ? "alert-danger" : answer.kept_out.length || answer.refused.length
+    var answer = result.answer;
+    var alert = element("div", "alert " + (answer.kept_out.length || answer.refused.length
       ? "alert-warning" : "alert-success"));
     alert.setAttribute("role", "status");
-    var title = {cohort: payload.cohort, day: payload.held_on};
-    if (error) {
-      alert.appendChild(element("p", "mb-0", fill(words.notSent, title) + " " + error));
-    } else {
-      title.applied = answer.applied.length;
-      title.kept = answer.kept_out.length;
-      title.refused = answer.refused.length;
-      alert.appendChild(element("p", "mb-1", fill(words.sent, title)));
-      var list = element("ul", "mb-0 small");
-      answer.kept_out.concat(answer.refused).forEach(function (mark) {
-        var name = (payload.names || {})[mark.beneficiary] || "";
-        list.appendChild(element("li", "", mark.beneficiary + (name ? " " + name : "") + ": " + mark.reason));
-      });
-      if (list.children.length) { alert.appendChild(list); }
+    alert.appendChild(element("p", "mb-1", fill(box.dataset.sent, {
+      cohort: result.cohort, day: result.held_on, applied: answer.applied.length, kept: answer.kept_out.length,
+      refused: answer.refused.length})));
+    var list = element("ul", "mb-0 small");
+    answer.kept_out.concat(answer.refused).forEach(function (mark) {
+      var name = result.names[mark.beneficiary] || "";
+      list.appendChild(element("li", "", mark.beneficiary + (name ? " " + name : "") + ": " + mark.reason));
+    });
+    if (list.children.length) { alert.appendChild(list); }
+    if (answer.applied.length && result.session) {
+      // A page drawn before the marks arrived (the session's own page) does not show them yet.
+      var link = element("a", "alert-link d-inline-block mt-2", box.dataset.see);
+      link.href = "/sessions/" + result.session;
+      alert.appendChild(link);
     }
     box.appendChild(alert);
     box.hidden = false;
   }
 
-  function send(item) {
-    var payload = item.payload;
-    return fetch("/sessions/" + payload.session + "/sync", {
-      method: "POST", credentials: "same-origin", redirect: "manual", cache: "no-store",
-      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrfToken(),
-                "Idempotency-Key": payload.key},
-      body: payload.body
-    }).then(function (response) {
-      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
-      if (!json || response.status === 409 || response.status >= 500) {
-        return;  // signed out, an expired form, busy or down: it stays in the queue for the next try
+  // A session the server refused as a whole (no longer the trainer's, a 422): it stays queued, and the trainer
+  // may discard it, after a confirmation naming the session.
+  function showRefused(item, reply) {
+    var box = resultsBox();
+    if (!box) {
+      return;
+    }
+    var words = box.dataset;
+    var title = {cohort: item.payload.cohort, day: item.payload.held_on};
+    var alert = element("div", "alert alert-danger");
+    alert.setAttribute("role", "status");
+    alert.dataset.refusedItem = String(item.id);
+    var why = reply.error || (reply.status === 404 ? words.gone : words.notYours);
+    alert.appendChild(element("p", "mb-2", fill(words.notSent, title) + " " + why));
+    var discard = element("button", "btn btn-outline-danger btn-sm", words.discard);
+    discard.type = "button";
+    discard.addEventListener("click", function () {
+      if (!window.confirm(fill(words.confirmDiscard, title))) {
+        return;
       }
-      return response.json().then(function (answer) {
-        if (response.ok) {
-          showAnswer(item, answer);
-          return store.remove(item.id);
-        }
-        showAnswer(item, null, answer.error || String(response.status));  // stays queued: the trainer sees why
+      store.remove(item.id).then(function () {
+        alert.className = "alert alert-secondary";
+        alert.textContent = fill(words.discarded, title);
       });
     });
+    alert.appendChild(discard);
+    box.querySelectorAll('[data-refused-item="' + item.id + '"]').forEach(function (old) { old.remove(); });
+    box.appendChild(alert);
+    box.hidden = false;
+  }
+
+  // The results left by whoever sent (this page, another tab, or the service worker's Background Sync).
+  function showResults() {
+    return store.takeResults().then(function (results) { results.forEach(showSent); });
   }
 
   function sendQueue() {
     if (syncing || !navigator.onLine || !csrfToken()) {
-      return Promise.resolve();
+      return showResults();
     }
     syncing = true;
-    return queued().then(function (items) {
-      return items.reduce(function (chain, item) {
-        return chain.then(function () { return send(item); });
-      }, Promise.resolve());
-    }).catch(function () { /* the connection dropped again: the rest waits */ })
-      .then(function () { syncing = false; });
+    return offlineSend.sendQueue(csrfToken(), showRefused)
+      .catch(function () { /* the connection dropped again: the rest waits */ })
+      .then(function () { syncing = false; return showResults(); });
   }
 
   // ---- The offline page: take a session's marks from the copy ----
@@ -171,7 +187,7 @@
   }
 
   function renderSession(section, session) {
-    var words = section.dataset;
+    var words = wordsOf(section);
     var marks = JSON.parse(words.marks);  // [[value, label], ...] in the page's language
     var taken = {};
     var names = {};
@@ -252,6 +268,7 @@
           delete section.dataset.unsaved;
           said.textContent = words.kept;
           said.hidden = false;
+          offlineSend.registerSync();  // Chromium sends it when the connection returns, even with no page open
         });
       });
       holder.appendChild(form);
@@ -260,16 +277,17 @@
 
   function renderList(section, sessions) {
     var holder = section.querySelector("[data-offline-sessions]");
+    var words = wordsOf(section);
     holder.textContent = "";
     if (!sessions.length) {
-      holder.appendChild(element("p", "", section.dataset.none));
+      holder.appendChild(element("p", "", words.none));
       return;
     }
     var list = element("ul", "list-unstyled");
     sessions.forEach(function (session) {
       var item = element("li", "mb-2");
       var button = element("button", "btn btn-outline-primary w-100 text-start",
-                           section.dataset.take + ": " + session.cohort + " · " + session.held_on);
+                           words.take + ": " + session.cohort + " · " + session.held_on);
       button.type = "button";
       button.addEventListener("click", function () { renderSession(section, session); });
       item.appendChild(button);
@@ -278,8 +296,33 @@
     holder.appendChild(list);
   }
 
+  // The words in the language the offline page shows first (offline-page.js chose it: the user's latest).
+  function wordsOf(section) {
+    var all = section.querySelectorAll("[data-offline-words]");
+    var own = section.querySelector('[data-offline-words][lang="' + document.documentElement.lang + '"]');
+    return (own || all[0]).dataset;
+  }
+
+  // The offline page's own badge: how many sessions of the phone's last user wait.
+  function showCount(section) {
+    var badge = document.getElementById("offline-badge");
+    if (!badge) {
+      return;
+    }
+    store.pendingCount().then(function (count) {
+      badge.querySelector("[data-count]").textContent = String(count);
+      badge.querySelector("[data-waiting]").textContent = wordsOf(section).waiting;
+      badge.hidden = count === 0;
+    });
+  }
+
   function offlinePage(section) {
+    section.querySelector("h2").textContent = wordsOf(section).heading;
     store.resume().then(function (owner) {
+      if (owner) {
+        showCount(section);
+        document.addEventListener("offline-store:change", function () { showCount(section); });
+      }
       return owner ? store.kept(BUNDLE) : null;
     }).then(function (bundle) {
       var sessions = bundle ? bundle.sessions : [];
@@ -296,11 +339,23 @@
     return;
   }
   if (body.dataset.userId) {
-    document.addEventListener("offline-store:ready", function () {
+    var start = function () {
       keepBundle();
       sendQueue();
-    });
+    };
+    if (store.ready) {
+      start();  // the store was claimed before this script arrived
+    } else {
+      document.addEventListener("offline-store:ready", start);
+    }
     window.addEventListener("online", sendQueue);
+    if ("serviceWorker" in navigator) {  // the worker sent the queue on a Background Sync: show its results
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        if (event.data && event.data.type === "offline-sent") {
+          showResults();
+        }
+      });
+    }
   }
   window.offlineAttendance = {sendQueue: sendQueue, phoneTime: phoneTime};
 })();

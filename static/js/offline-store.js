@@ -14,7 +14,11 @@
 //   offlineStore.keep(key, value)                keep a copy taken while online (e.g. a trainer's sessions)
 //   offlineStore.kept(key) -> value or null      that copy, if it is the signed-in user's and under 7 days old
 //   offlineStore.resume() -> owner or null       the offline page (which knows no user) takes the last owner
-(function () {
+//   offlineStore.settle(id, result) -> bool      an item was sent: it leaves the queue and its result is kept
+//                                                for a page to show; false when another sender settled it first
+//   offlineStore.takeResults() -> [results]      the results kept, oldest first, removed as they are taken
+// The service worker loads this file too (importScripts, for Background Sync): no `document` there.
+(function (scope) {
   "use strict";
   var NAME = "registry-offline";
   var VERSION = 1;
@@ -59,6 +63,9 @@
   }
 
   function changed() {
+    if (typeof document === "undefined") {
+      return;  // the service worker: the pages learn of its sending by a message
+    }
     document.dispatchEvent(new CustomEvent("offline-store:change"));
   }
 
@@ -145,6 +152,39 @@
     });
   }
 
+  function settle(id, result) {
+    var me = requireOwner();
+    return transaction(["queue", "meta"], "readwrite", function (tx) {
+      return done(tx.objectStore("queue").get(id)).then(function (item) {
+        if (!item || item.owner !== me) {
+          return false;
+        }
+        tx.objectStore("queue").delete(id);
+        tx.objectStore("meta").put({key: "result:" + id, owner: me, value: result, takenAt: Date.now()});
+        return true;
+      });
+    }).then(function (settled) { changed(); return settled; });
+  }
+
+  function takeResults() {
+    var me = requireOwner();
+    var range = IDBKeyRange.bound("result:", "result:\uffff");
+    return transaction(["meta"], "readwrite", function (tx) {
+      var meta = tx.objectStore("meta");
+      return done(meta.getAll(range)).then(function (rows) {
+        rows.forEach(function (row) { meta.delete(row.key); });
+        return rows.filter(function (row) { return row.owner === me; })
+          .sort(function (a, b) { return a.takenAt - b.takenAt; })
+          .map(function (row) { return row.value; });
+      });
+    }).then(function (results) {
+      if (results.length) {
+        changed();  // another sender (the worker) settled these: the badge counts again
+      }
+      return results;
+    });
+  }
+
   function eraseExpiredCopies(tx, oldest) {
     var cursor = tx.objectStore("meta").openCursor();
     cursor.onsuccess = function () {
@@ -195,9 +235,9 @@
     }).then(changed);
   }
 
-  window.offlineStore = {
+  scope.offlineStore = {
     NAME: NAME, MAX_AGE_MS: MAX_AGE_MS, claim: claim, add: add, list: list, remove: remove,
     pendingCount: pendingCount, eraseExpired: eraseExpired, eraseAll: eraseAll, keep: keep, kept: kept,
-    resume: resume
+    resume: resume, settle: settle, takeResults: takeResults
   };
-})();
+})(self);

@@ -131,3 +131,29 @@ def test_the_page_sync_needs_the_csrf_token_in_a_header(database_url, app, klass
     assert Attendance.select().count() == 0
     assert client.post(url, json=body, headers={"X-CSRFToken": token}).status_code == 200
     assert Attendance.select().count() == 1
+
+
+def test_a_sync_that_cannot_be_taken_answers_json_and_leaves_the_session_cookie_alone(database_url, app, klass):
+    """The worker's Background Sync may run signed out or with a stale token while a sign-in form is open: its
+    answer must not replace that form's session (and CSRF token)."""
+    client = create_app(make_test_config(database_url, WTF_CSRF_ENABLED=True)).test_client()
+    url = f"/sessions/{klass['today'].id}/sync"
+    body = sync_body((klass["codes"][0], "present"))
+    script = {"Accept": "application/json", "X-CSRFToken": "a token of an ended session"}
+    stale = client.post(url, json=body, headers=script)
+    assert stale.status_code == 400 and stale.is_json and "Set-Cookie" not in stale.headers
+    page = client.get("/login").get_data(as_text=True)  # the sign-in form: its session holds the CSRF token
+    token = page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    stale = client.post(url, json=body, headers=script)
+    assert stale.status_code == 400 and stale.is_json
+    assert Attendance.select().count() == 0
+    signed_in = client.post("/login", data={"username": "offline-trainer", "password": PASSWORD, "csrf_token": token})
+    assert signed_in.status_code == 302  # the form still works
+
+
+def test_a_signed_out_script_asking_for_json_gets_401_and_a_page_the_login_page(client, klass):
+    url = f"/sessions/{klass['today'].id}/sync"
+    answer = client.post(url, json=sync_body((klass["codes"][0], "present")), headers={"Accept": "application/json"})
+    assert answer.status_code == 401 and answer.get_json()["error"] and "Set-Cookie" not in answer.headers
+    assert client.get("/sessions/offline.json", headers={"Accept": "application/json"}).status_code == 401
+    assert client.get("/").status_code == 302  # a browser's page still goes to the login page

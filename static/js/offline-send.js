@@ -1,0 +1,85 @@
+// Sending the queue of work done offline: one request per item, with the Idempotency-Key kept with it
+// (docs/offline.md#sending). Pages use it on load and on the `online` event, and the service worker on its
+// Background Sync event; both settle a sent item through offlineStore.settle(), so that whoever sends first
+// leaves the one result a page shows, and a retry by the other writes nothing twice (the key).
+//
+//   offlineSend.routes[kind] = function (payload) -> URL or null   where an item of this kind is sent
+//   offlineSend.post(item, token) -> {outcome: "sent" | "wait" | "refused", answer, error}
+//   offlineSend.sendQueue(token, onRefused) -> {sent: n}   send the signed-in user's items, one at a time;
+//                                            n counts those this sender settled
+//   offlineSend.registerSync()               ask the browser for a Background Sync when it has it
+(function (scope) {
+  "use strict";
+  var TAG = "registry-send-queue";
+  var routes = {
+    attendance: function (payload) {  // a session's marks as offline-attendance.js queues them
+      return payload && payload.session && payload.key && typeof payload.body === "string"
+        ? "/sessions/" + payload.session + "/sync" : null;
+    }
+  };
+
+  function post(item, token) {
+    var payload = item.payload;
+    return fetch(routes[item.kind](payload), {
+      method: "POST", credentials: "same-origin", redirect: "manual", cache: "no-store",
+      headers: {"Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": token,
+                "Idempotency-Key": payload.key},
+      body: payload.body
+    }).then(function (response) {
+      var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (response.status === 400 || response.status === 401 || response.status === 409 || response.status >= 500) {
+        // The token expired or the session ended (after signing in, a page sends it with its own), the same key is
+        // in flight, or the server is down: the next try sends it.
+        return {outcome: "wait"};
+      }
+      if (response.status === 403 || response.status === 404) {
+        // The session is no longer this user's, or is gone (the page's error, not JSON): no retry will change it.
+        return {outcome: "refused", status: response.status, error: null};
+      }
+      if (!json) {
+        return {outcome: "wait"};  // signed out (the login page), an expired form: after signing in it is sent
+      }
+      return response.json().then(function (answer) {
+        return response.ok ? {outcome: "sent", answer: answer}
+          : {outcome: "refused", status: response.status, error: answer.error || null};
+      });
+    });
+  }
+
+  // What a page shows of a sent item: its words, not its body (the marks are on the server now).
+  function result(item, answer) {
+    var payload = item.payload;
+    return {kind: item.kind, session: payload.session, cohort: payload.cohort, held_on: payload.held_on,
+            names: payload.names || {}, answer: answer};
+  }
+
+  function sendQueue(token, onRefused) {
+    var store = scope.offlineStore;
+    var sent = 0;
+    return store.list().then(function (items) {
+      return items.filter(function (item) { return routes[item.kind] && routes[item.kind](item.payload); })
+        .reduce(function (chain, item) {
+          return chain.then(function () { return post(item, token); }).then(function (reply) {
+            if (reply.outcome === "sent") {  // counted when this sender settles it (not another, first)
+              return store.settle(item.id, result(item, reply.answer)).then(function (mine) { sent += mine ? 1 : 0; });
+            }
+            if (reply.outcome === "refused" && onRefused) {
+              onRefused(item, reply);  // it stays queued until the user discards it (or 7 days pass)
+            }
+          });
+        }, Promise.resolve());
+    }).then(function () { return {sent: sent}; });
+  }
+
+  function registerSync() {
+    // Chromium has Background Sync; Firefox and Safari do not, and send on the next page or `online` instead.
+    if (!("serviceWorker" in navigator) || !navigator.serviceWorker.controller) {
+      return Promise.resolve(false);
+    }
+    return navigator.serviceWorker.ready.then(function (registration) {
+      return registration.sync ? registration.sync.register(TAG).then(function () { return true; }) : false;
+    }).catch(function () { return false; });  // refused (e.g. the permission is off): the other triggers remain
+  }
+
+  scope.offlineSend = {TAG: TAG, routes: routes, post: post, sendQueue: sendQueue, registerSync: registerSync};
+})(self);
