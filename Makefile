@@ -35,11 +35,12 @@ test: translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The pictures in docs/screenshots/: the role journeys', the audit log's, the search's, the refused registration's
-# and the offline attendance states' (a plain test run writes them under test-artifacts/ instead).
+# and the offline attendance states' (a plain test run writes them under test-artifacts/ instead), and the phone
+# pages' (the cohort page at 1280 and 360 px, a trainer's home at 360 px; none in a plain run).
 screenshots: translations
 	JOURNEY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_role_journeys.py \
 		tests/browser/test_audit_log.py tests/browser/test_search_as_you_type.py tests/browser/test_form_errors.py \
-		tests/browser/test_offline_sync.py tests/browser/test_offline_followups.py \
+		tests/browser/test_offline_sync.py tests/browser/test_offline_followups.py tests/browser/test_phone_pages.py \
 		-q -p no:cacheprovider
 
 # The national-scale benchmark (bench/national.py): N=10,000 and 100,000 on SQLite and on PostgreSQL (a server

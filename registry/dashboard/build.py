@@ -11,6 +11,7 @@ from registry.dashboard.counts import Counts, follow_up_counts, in_training, peo
 from registry.dashboard.series import (COHORTS_SHOWN, MONTHS, NOT_REACHED, RECENT_DAYS, attendance_by_cohort,
                                        employment_at_six_months, monthly_flow)
 from registry.dashboard.sql import Scope
+from registry.dashboard.trainer import trainer_cohorts
 
 MONTH_LABEL_WIDTH = 92
 PROVINCE_LABEL_WIDTH = 130
@@ -50,10 +51,12 @@ def scope_of(user):
 
 
 def dashboard_for(user, today):
-    """{tiles, panels} for the user: a trainer gets their cohorts' attendance; the others everything."""
+    """{tiles, panels} for the user: a trainer gets their cohorts' counts and attendance; the others everything."""
     scope = scope_of(user)
     if user.role == TRAINER:
-        return {"tiles": [], "panels": [attendance_panel(scope, today, own=True)]}
+        rates, total = attendance_by_cohort(scope, today)
+        return {"tiles": [], "cohorts": trainer_cohorts(rates, today), "recent_days": RECENT_DAYS,
+                "panels": [attendance_panel(scope, today, own=True, found=(rates, total))]}
     provinces = people_by_province(scope)
     flow = monthly_flow(scope, today)
     start = flow.months[0].first_day
@@ -101,9 +104,12 @@ def flow_panel(flow):
     return panel
 
 
-def attendance_panel(scope, today, own=False):
-    """The attendance rate of the cohorts under way or ended lately, against their program's rule."""
-    rates, total = attendance_by_cohort(scope, today)
+def attendance_panel(scope, today, own=False, found=None):
+    """The attendance rate of the cohorts under way or ended lately, against their program's rule.
+
+    :param found: attendance_by_cohort(scope, today), when the caller has read it already.
+    """
+    rates, total = found or attendance_by_cohort(scope, today)
     rows = [charts.Row(r.name, (r.rate, r.unrecorded), marker=r.min_attendance) for r in rates]
     description = (_("Sessions attended over sessions held while each person was enrolled, in your cohorts under "
                      "way or ended in the last %(days)d days. Grey: sessions with no mark recorded. The line marks "

@@ -14,10 +14,13 @@ from registry.programs.models import Cohort, Program, TrainingSession
 from registry.programs.seats import seats_of
 from registry.reference.models import Province
 from registry.web.forms import ConfirmForm
+from registry.web.paging import paginated
 from registry.web.scope import provinces_in_scope
+from registry.web.urls import safe_next_url
 
 bp = guard_blueprint(Blueprint("cohorts", __name__, url_prefix="/cohorts"), ADMIN, OFFICER, TRAINER)
 managing = roles_required(ADMIN, OFFICER)
+SESSIONS_PER_PAGE = 30
 
 
 @bp.get("/")
@@ -32,8 +35,8 @@ def index():
 def detail(cohort_id):
     """A cohort: its roster with attendance rates and flags, its waitlist apart (names for admins and officers), sessions."""
     cohort = get_cohort_or_404(cohort_id)
-    sessions = list(cohort.sessions.order_by(TrainingSession.held_on))
-    today = next((s for s in sessions if s.held_on == date.today() and not s.cancelled), None)
+    sessions = queries.session_window(cohort)
+    today = next((s for s in sessions.upcoming if s.held_on == date.today() and not s.cancelled), None)
     manage = current_user.role in (ADMIN, OFFICER)  # a trainer sees how many wait, not who
     waitlist = queries.waitlist(cohort) if manage else []
     return render_template("cohorts/detail.html", cohort=cohort, rows=queries.roster(cohort), sessions=sessions,
@@ -42,6 +45,14 @@ def detail(cohort_id):
                            left_waiting=list(queries.left_waiting(cohort)) if manage else [],
                            schedule=ScheduleForm(), session_form=SessionForm(),
                            complete=DateForm(), confirm=ConfirmForm())
+
+
+@bp.get("/<int:cohort_id>/sessions")
+def sessions(cohort_id):
+    """Every session of a cohort, in date order, a page at a time, with the same actions as the cohort page."""
+    cohort = get_cohort_or_404(cohort_id)
+    return render_template("cohorts/sessions.html", cohort=cohort,
+                           pages=paginated(queries.all_sessions(cohort), SESSIONS_PER_PAGE), confirm=ConfirmForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -98,7 +109,7 @@ def session(cohort_id, session_id=None):
             flash(str(error), "danger")
     else:
         _flash_errors(form)
-    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return _back_to_sessions(cohort)
 
 
 @bp.post("/<int:cohort_id>/sessions/<int:session_id>/cancel")
@@ -109,7 +120,7 @@ def cancel(cohort_id, session_id):
     session = _session_of(cohort, session_id)
     if ConfirmForm().validate_on_submit():
         services.cancel_session(session, not session.cancelled, current_user._get_current_object())
-    return redirect(url_for("cohorts.detail", cohort_id=cohort.id))
+    return _back_to_sessions(cohort)
 
 
 @bp.get("/<int:cohort_id>/grid")
@@ -123,6 +134,12 @@ def grid(cohort_id):
 def _waitlist_forms(enrollment):
     """The admit and withdraw forms of one waiting person, prefixed so that every field id on the page is unique."""
     return AdmitForm(prefix=f"admit-{enrollment.id}"), LeaveWaitlistForm(prefix=f"leave-{enrollment.id}")
+
+
+def _back_to_sessions(cohort):
+    """Back to the page the session was changed from: the cohort's page, or a page of all its sessions."""
+    return redirect(safe_next_url(request.form.get("next"))
+                    or url_for("cohorts.detail", cohort_id=cohort.id, _anchor="sessions"))
 
 
 def _session_of(cohort, session_id):

@@ -1,5 +1,6 @@
-"""Enrollment pages (officers and admins): enroll by code, the waitlist, change status, assessment, complete all."""
+"""Enrollment pages (officers and admins): enroll, from a cohort or a profile; the waitlist, status, assessment."""
 from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date
@@ -9,15 +10,15 @@ from flask_login import current_user
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries.models import Beneficiary
-from registry.beneficiaries.queries import in_scope, with_province
+from registry.beneficiaries.queries import get_beneficiary_or_404, in_scope, with_province
 from registry.beneficiaries.queries import search as search_participants
 from registry.beneficiaries.search_form import SearchForm
 from registry.programs import enrollment as enrolling
-from registry.programs.access import get_cohort_or_404, refuse
+from registry.programs.access import get_cohort_or_404, refuse, visible_cohorts
 from registry.programs.attendance import rate_of
 from registry.programs.cover import OutsideCover, covers, read_only_message
 from registry.programs.forms import AdmitForm, AssessmentForm, DateForm, EnrollForm, LeaveWaitlistForm, StatusForm
-from registry.programs.models import Enrollment
+from registry.programs.models import Cohort, Enrollment, Program
 from registry.programs.seats import seats_of
 from registry.programs.services import TrainingError
 from registry.web.scope import provinces_in_scope
@@ -37,6 +38,7 @@ def get_enrollment_or_404(cohort_id, enrollment_id, writing=False):
 
 
 CANDIDATES_SHOWN = 200
+COHORTS_OFFERED = 100  # cohorts not ended in a user's provinces: a few dozen at most
 
 
 @dataclass
@@ -58,6 +60,8 @@ def enroll(cohort_id):
     """
     cohort = get_cohort_or_404(cohort_id)
     form = EnrollForm()
+    if request.method == "GET":  # from a profile's "Enroll in a cohort": that person comes ticked
+        form.picked.data = request.args.getlist("picked")
     search = SearchForm(request.args, provinces=provinces_in_scope())
     preview, status = None, 200
     if form.validate_on_submit():
@@ -115,6 +119,21 @@ def _candidates(cohort, search):
     enrolled = Enrollment.select(Enrollment.beneficiary).where(Enrollment.cohort == cohort)
     return with_province(search_participants(**{**filters, "status": "active"})
                          .where(Beneficiary.id.not_in(enrolled))).limit(CANDIDATES_SHOWN)
+
+
+@bp.get("/for/<code>")
+def choose_cohort(code):
+    """The cohorts a participant may join (not ended, in the user's provinces), each leading to its enroll page."""
+    beneficiary = get_beneficiary_or_404(code)
+    if beneficiary.status != "active":  # the enroll page would skip them: say why here instead
+        return render_template("cohorts/choose.html", b=beneficiary, cohorts=[], joined=set(), seats={})
+    cohorts = list(visible_cohorts().select(Cohort, Program).join_from(Cohort, Program)
+                   .where(Cohort.end_on >= date.today()).order_by(Cohort.start_on, Cohort.name, Cohort.id)
+                   .limit(COHORTS_OFFERED))
+    joined = {cohort_id for (cohort_id,) in
+              Enrollment.select(Enrollment.cohort).where(Enrollment.beneficiary == beneficiary).tuples()}
+    return render_template("cohorts/choose.html", b=beneficiary, cohorts=cohorts, joined=joined,
+                           seats={cohort.id: seats_of(cohort) for cohort in cohorts})
 
 
 @bp.route("/<int:cohort_id>/enrollments/<int:enrollment_id>", methods=["GET", "POST"])

@@ -8,6 +8,7 @@ from registry.programs.attendance import rates
 from registry.programs.models import ATTENDED, Attendance, Enrollment, TrainingSession
 
 RECENT = 3  # absent from the last three sessions: flagged
+SESSIONS_AROUND = 5  # the cohort page shows this many sessions to come and this many past; the rest are paged
 
 
 @dataclass
@@ -26,6 +27,37 @@ def held_sessions(cohort, today):
     return list(TrainingSession.select().where((TrainingSession.cohort == cohort) & ~TrainingSession.cancelled
                                                & (TrainingSession.held_on <= today))
                 .order_by(TrainingSession.held_on, TrainingSession.id))
+
+
+@dataclass
+class SessionWindow:
+    """The sessions a cohort's page shows: the next ones (today's first) and the latest past, and how many in all."""
+
+    upcoming: list
+    recent: list
+    total: int
+
+    @property
+    def hidden(self):
+        """How many sessions only the page of all sessions shows."""
+        return self.total - len(self.upcoming) - len(self.recent)
+
+
+def session_window(cohort, today=None, around=SESSIONS_AROUND):
+    """The cohort's next `around` sessions from today and its last `around` before, cancelled ones included."""
+    today = today or date.today()
+    sessions = TrainingSession.select().where(TrainingSession.cohort == cohort)
+    upcoming = list(sessions.where(TrainingSession.held_on >= today)
+                    .order_by(TrainingSession.held_on, TrainingSession.id).limit(around))
+    recent = list(sessions.where(TrainingSession.held_on < today)
+                  .order_by(TrainingSession.held_on.desc(), TrainingSession.id.desc()).limit(around))
+    return SessionWindow(upcoming, recent[::-1], sessions.count())
+
+
+def all_sessions(cohort):
+    """Every session of the cohort in date order (a query, to page)."""
+    return (TrainingSession.select().where(TrainingSession.cohort == cohort)
+            .order_by(TrainingSession.held_on, TrainingSession.id))
 
 
 def roster(cohort, today=None):

@@ -18,7 +18,7 @@ FORM = {"family_name": "Sok", "given_name": "Chanthy", "sex": "female", "date_of
 
 def listed(client, query=""):
     """The codes in the rows of the participant list for a query string."""
-    return re.findall(r'<td><a href="/beneficiaries/(BR-\d+)">', client.get("/beneficiaries/?" + query).get_data(
+    return re.findall(r'<td[^>]*><a href="/beneficiaries/(BR-\d+)">', client.get("/beneficiaries/?" + query).get_data(
         as_text=True))
 
 
