@@ -117,3 +117,17 @@ def test_the_offline_page_holds_the_attendance_words_in_every_language(app, clie
         words = re.search(rf'<div data-offline-words lang="{lang}"[^>]*>', page, re.S).group(0)
         assert f'data-save="{save}"' in words and f'data-waiting="{waiting}"' in words, lang
     assert page.count("data-signed-out") == len(app.config["LANGUAGES"])
+
+
+def test_the_offline_page_holds_the_follow_up_form_in_every_language(app, client):
+    from flask_babel import force_locale, gettext
+
+    page = client.get("/offline").get_data(as_text=True)
+    sections = re.findall(r'<section data-offline-followups lang="(\w+)".*?</section>', page, re.S)
+    assert sections == [app.config["BABEL_DEFAULT_LOCALE"]] + [
+        lang for lang in app.config["LANGUAGES"] if lang != app.config["BABEL_DEFAULT_LOCALE"]]
+    for lang in app.config["LANGUAGES"]:
+        with app.test_request_context(), force_locale(lang):
+            heading, back = gettext("Follow-up calls kept on this phone"), gettext("Back to the list")
+        section = re.search(rf'<section data-offline-followups lang="{lang}".*?</section>', page, re.S).group(0)
+        assert heading in section and back in section, lang

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale, gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from registry.auth.guard import public
 
@@ -99,7 +100,7 @@ def offline():
     languages = [first] + [code for code in current_app.config["LANGUAGES"] if code != first]
     return render_template("shell/offline.html", texts=[_offline_texts(code) for code in languages],
                            attendance=[_offline_attendance_texts(code) for code in languages],
-                           follow_up_form=_offline_follow_up_form())
+                           follow_ups=[_offline_follow_up_section(code) for code in languages])
 
 
 def _offline_texts(language):
@@ -131,6 +132,13 @@ def _offline_attendance_texts(language):
             "future": gettext("This session has not taken place yet: attendance can be taken on the day."),
             "waiting": gettext("waiting"),
             "marks": json.dumps([[m, str(mark_label(m))] for m in MARKS], ensure_ascii=False)}
+
+
+def _offline_follow_up_section(language):
+    """Follow-up calls offline in one language: the page holds each, offline-followups.js keeps the one shown first."""
+    with force_locale(language):
+        return Markup(render_template("outcomes/_offline_section.html", follow_up_form=_offline_follow_up_form(),
+                                      lang=language))
 
 
 def _offline_follow_up_form():

@@ -114,6 +114,8 @@
         });
       });
       alert.appendChild(discard);
+      alert.dataset.refusedItem = String(item.id);  // shown once, however many times the queue is sent again
+      box.querySelectorAll('[data-refused-item="' + item.id + '"]').forEach(function (old) { old.remove(); });
     }
     box.appendChild(alert);
     box.hidden = false;
@@ -139,8 +141,7 @@
     if (syncing || !navigator.onLine || !csrfToken()) {
       return showResults(box);
     }
-    syncing = true;
-    box.textContent = "";
+    syncing = true;  // the box keeps what it showed: a second send (the `online` event) must not wipe the results
     return offlineSend.sendQueue(csrfToken(), function (item, reply) {
       showAnswer(item.payload, reply, box, item);
     }, KIND).catch(function () { /* the connection dropped again: the rest waits */ })
@@ -189,7 +190,7 @@
     var words = section.dataset;
     var holder = section.querySelector("[data-offline-due]");
     holder.textContent = "";
-    var form = document.getElementById("offline-follow-up-form").content.firstElementChild.cloneNode(true);
+    var form = section.querySelector("template[data-follow-up-form]").content.firstElementChild.cloneNode(true);
     form.id = "offline-follow-up";
     form.querySelector("[data-person]").textContent = due.code + " " + due.name;
     var about = form.querySelector("[data-contact]");
@@ -300,7 +301,11 @@
     }).catch(function () { section.hidden = true; });
   }
 
-  var section = document.querySelector("[data-offline-followups]");
+  // The offline page holds the section in each language: the one of the language shown first (offline-page.js
+  // puts the user's last language first) is kept, the others go.
+  var sections = Array.prototype.slice.call(document.querySelectorAll("[data-offline-followups]"));
+  var section = sections.filter(function (s) { return s.lang === document.documentElement.lang; })[0] || sections[0];
+  sections.forEach(function (other) { if (other !== section) { other.remove(); } });
   if (section) {
     if (checks) { offlinePage(section); }
     return;
