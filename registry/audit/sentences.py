@@ -68,6 +68,7 @@ SENTENCES = {
     "follow_up.delete": _l("%(actor)s deleted a follow-up of %(subject)s: %(reason)s."),
     "follow_up.form": _l("%(actor)s opened the follow-up form of %(subject)s."),
     "follow_up.due_list": _l("%(actor)s saw the follow-ups due (%(count)s shown)."),
+    "follow_up.offline_copy": _l("%(actor)s took the follow-ups due offline on a phone (%(count)s people)."),
     "exchange_rate.set": _l("%(actor)s set the exchange rate of %(month)s."),
     "exchange_rate.default": _l("%(actor)s changed the default exchange rate."),
     # Reports and indicators

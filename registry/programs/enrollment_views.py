@@ -7,6 +7,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from registry.audit.services import record_event
 from registry.auth.guard import guard_blueprint
 from registry.auth.models import ADMIN, OFFICER
 from registry.beneficiaries.models import Beneficiary
@@ -125,6 +126,9 @@ def _candidates(cohort, search):
 def choose_cohort(code):
     """The cohorts a participant may join (not ended, in the user's provinces), each leading to its enroll page."""
     beneficiary = get_beneficiary_or_404(code)
+    # The page names the person: audited as a view of their record, like the profile it comes from.
+    record_event("beneficiary.view", obj=beneficiary, user=current_user._get_current_object(),
+                 detail={"via": "choose_cohort"})
     if beneficiary.status != "active":  # the enroll page would skip them: say why here instead
         return render_template("cohorts/choose.html", b=beneficiary, cohorts=[], joined=set(), seats={})
     cohorts = list(visible_cohorts().select(Cohort, Program).join_from(Cohort, Program)

@@ -18,7 +18,7 @@ def invalid_fields(page):
 
 def error_messages(page):
     """The error messages shown next to fields."""
-    return [html.unescape(m) for m in re.findall(r'<div class="invalid-feedback d-block">(.*?)</div>', page, re.S)]
+    return [html.unescape(m) for m in re.findall(r'<div class="invalid-feedback d-block"[^>]*>(.*?)</div>', page, re.S)]
 
 
 def explained(marked, sent, depends):
