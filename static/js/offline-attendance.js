@@ -18,23 +18,7 @@
   var body = document.body;
   var syncing = false;
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  // The phone's time as ISO 8601 with its own offset, as the server's merge rule wants it.
-  function phoneTime(d) {
-    var offset = -d.getTimezoneOffset();
-    var sign = offset >= 0 ? "+" : "-";
-    offset = Math.abs(offset);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
-      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
-  }
-
-  function newKey() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return "attendance-" + window.crypto.randomUUID();
-    }
-    return "attendance-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-  }
+  var phoneTime = offlineSend.phoneTime;  // each mark or follow-up carries the phone's time, with its offset
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
@@ -168,7 +152,7 @@
       Object.keys(marks).forEach(function (code) { all[code] = marks[code]; });
       var list = Object.keys(all).sort().map(function (code) { return all[code]; });
       var payload = {session: session.id, held_on: session.held_on, cohort: session.cohort, names: names,
-                     key: newKey(), body: JSON.stringify({held_on: session.held_on, marks: list})};
+                     key: offlineSend.newKey(KIND), body: JSON.stringify({held_on: session.held_on, marks: list})};
       return (before ? store.remove(before.id) : Promise.resolve()).then(function () {
         return store.add(KIND, payload);
       });
@@ -196,7 +180,7 @@
     holder.appendChild(element("h2", "h5 mb-1", session.cohort));
     holder.appendChild(element("p", "mb-2", session.held_on));
     var now = new Date();
-    if (session.held_on > now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate())) {
+    if (session.held_on > phoneTime(now).slice(0, 10)) {
       holder.appendChild(element("p", "alert alert-info", words.future));  // the server would refuse its marks
       return Promise.resolve();
     }

@@ -18,23 +18,7 @@
   var COPY = "follow-ups-due";
   var syncing = false;
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
-  // The phone's time as ISO 8601 with its own offset (as offline-attendance.js sends taken_at).
-  function phoneTime(d) {
-    var offset = -d.getTimezoneOffset();
-    var sign = offset >= 0 ? "+" : "-";
-    offset = Math.abs(offset);
-    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
-      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
-  }
-
-  function newKey() {
-    if (window.crypto && window.crypto.randomUUID) {
-      return "follow-up-" + window.crypto.randomUUID();
-    }
-    return "follow-up-" + Date.now() + "-" + Math.random().toString(36).slice(2);
-  }
+  var phoneTime = offlineSend.phoneTime;  // each mark or follow-up carries the phone's time, with its offset
 
   function fill(text, values) {
     return text.replace(/\{(\w+)\}/g, function (all, name) { return name in values ? String(values[name]) : all; });
@@ -157,7 +141,7 @@
     var now = phoneTime(new Date());
     body.recorded_at = now;
     return store.add(KIND, {code: due.code, name: due.name, url: "/follow-ups/new/" + encodeURIComponent(due.code) +
-                            "/sync", key: newKey(), recorded_at: now, body: JSON.stringify(body)})
+                            "/sync", key: offlineSend.newKey(KIND), recorded_at: now, body: JSON.stringify(body)})
       .then(function (id) {
         offlineSend.registerSync();  // Chromium sends it when the connection returns, even with no page open
         return id;

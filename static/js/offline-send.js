@@ -8,6 +8,7 @@
 //   offlineSend.sendQueue(token, onRefused, kind) -> {sent: n}   send the signed-in user's items (of one kind,
 //                                            or all), one at a time; n counts those this sender settled
 //   offlineSend.registerSync()               ask the browser for a Background Sync when it has it
+//   offlineSend.phoneTime(date), offlineSend.newKey(kind)   the phone's time and a new key of a queued item
 (function (scope) {
   "use strict";
   var TAG = "registry-send-queue";
@@ -21,6 +22,25 @@
         typeof payload.body === "string" ? payload.url : null;
     }
   };
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // The phone's time as ISO 8601 with its own offset, as the server's rules want it (taken_at, recorded_at).
+  function phoneTime(d) {
+    var offset = -d.getTimezoneOffset();
+    var sign = offset >= 0 ? "+" : "-";
+    offset = Math.abs(offset);
+    return d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + "T" + pad(d.getHours()) + ":" +
+      pad(d.getMinutes()) + ":" + pad(d.getSeconds()) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
+  }
+
+  // A new Idempotency-Key for an item of this kind: a retry of the item sends the same one.
+  function newKey(kind) {
+    if (scope.crypto && scope.crypto.randomUUID) {
+      return kind + "-" + scope.crypto.randomUUID();
+    }
+    return kind + "-" + Date.now() + "-" + Math.random().toString(36).slice(2);
+  }
 
   function post(item, token) {
     var payload = item.payload;
@@ -93,5 +113,6 @@
     }).catch(function () { return false; });  // refused (e.g. the permission is off): the other triggers remain
   }
 
-  scope.offlineSend = {TAG: TAG, routes: routes, post: post, sendQueue: sendQueue, registerSync: registerSync};
+  scope.offlineSend = {TAG: TAG, routes: routes, post: post, sendQueue: sendQueue, registerSync: registerSync,
+                       phoneTime: phoneTime, newKey: newKey};
 })(self);
