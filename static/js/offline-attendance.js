@@ -31,12 +31,8 @@
     return node;
   }
 
-  function queued() {
-    return store.list().then(function (items) {
-      return items.filter(function (item) {  // a session's marks as queueMarks() keeps them, nothing else
-        return item.kind === KIND && item.payload && item.payload.key && typeof item.payload.body === "string";
-      });
-    });
+  function queued() {  // this kind's items, as the sender sees them (a malformed one is not shown)
+    return offlineSend.queued(KIND);
   }
 
   // ---- Online pages: keep the copy, send the queue, show the answers ----

@@ -31,12 +31,8 @@
     return node;
   }
 
-  function queued() {
-    return store.list().then(function (items) {
-      return items.filter(function (item) {  // follow-ups as queueFollowUp() keeps them, nothing else
-        return item.kind === KIND && item.payload && item.payload.key && typeof item.payload.body === "string";
-      });
-    });
+  function queued() {  // this kind's items, as the sender sees them (a malformed one is not shown)
+    return offlineSend.queued(KIND);
   }
 
   // ---- The due page: take the due list offline ----

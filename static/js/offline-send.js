@@ -9,6 +9,7 @@
 //                                            or all), one at a time; n counts those this sender settled
 //   offlineSend.registerSync()               ask the browser for a Background Sync when it has it
 //   offlineSend.phoneTime(date), offlineSend.newKey(kind)   the phone's time and a new key of a queued item
+//   offlineSend.queued(kind) -> [items]      the signed-in user's items of a kind (or all) that can be sent
 (function (scope) {
   "use strict";
   var TAG = "registry-send-queue";
@@ -83,13 +84,20 @@
             names: payload.names || {}, answer: answer};
   }
 
+  // The signed-in user's items of one kind (or of all) that this sender knows how to send, oldest first.
+  function queued(kind) {
+    return scope.offlineStore.list().then(function (items) {
+      return items.filter(function (item) {
+        return (!kind || item.kind === kind) && routes[item.kind] && routes[item.kind](item.payload);
+      });
+    });
+  }
+
   function sendQueue(token, onRefused, kind) {
     var store = scope.offlineStore;
     var sent = 0;
-    return store.list().then(function (items) {
-      return items.filter(function (item) {
-        return (!kind || item.kind === kind) && routes[item.kind] && routes[item.kind](item.payload);
-      })
+    return queued(kind).then(function (items) {
+      return items
         .reduce(function (chain, item) {
           return chain.then(function () { return post(item, token); }).then(function (reply) {
             if (reply.outcome === "sent") {  // counted when this sender settles it (not another, first)
@@ -114,5 +122,5 @@
   }
 
   scope.offlineSend = {TAG: TAG, routes: routes, post: post, sendQueue: sendQueue, registerSync: registerSync,
-                       phoneTime: phoneTime, newKey: newKey};
+                       phoneTime: phoneTime, newKey: newKey, queued: queued};
 })(self);
